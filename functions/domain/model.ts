@@ -21,7 +21,15 @@ import type {
   Role,
 } from "@wastecompute/contracts";
 
-export type { HardwareSpec, Isolation, JobRequirements, JobStatus, OwnerPolicy, ResourceType, Role };
+export type {
+  HardwareSpec,
+  Isolation,
+  JobRequirements,
+  JobStatus,
+  OwnerPolicy,
+  ResourceType,
+  Role,
+};
 
 /** An instant as stored: ISO-8601 UTC (`Date.prototype.toISOString()`). */
 export type IsoInstant = string;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { MICROS_PER_USD, allocate, assertSafeMicros, formatUsd, microsToDecimal, sumMicros } from "./money.js";
+import {
+  MICROS_PER_USD,
+  allocate,
+  assertSafeMicros,
+  formatUsd,
+  microsToDecimal,
+  sumMicros,
+} from "./money.js";
 
 describe("allocate (largest remainder)", () => {
   it("splits 100 micros 15/85 exactly", () => {
@@ -15,7 +22,13 @@ describe("allocate (largest remainder)", () => {
   });
 
   it("keeps the sum exact for many totals and weight sets", () => {
-    const weightSets = [[1500, 8500], [2000, 8000], [1, 2, 3, 4], [7, 0, 13], [3, 3, 3, 3, 3, 3, 3]];
+    const weightSets = [
+      [1500, 8500],
+      [2000, 8000],
+      [1, 2, 3, 4],
+      [7, 0, 13],
+      [3, 3, 3, 3, 3, 3, 3],
+    ];
     for (const weights of weightSets) {
       for (let total = 0; total < 2_000; total += 7) {
         const parts = allocate(total, weights);

@@ -58,7 +58,8 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   if (total < 0) throw new RangeError("total must not be negative");
   if (weights.length === 0) throw new RangeError("need at least one weight");
   for (const w of weights) {
-    if (!Number.isSafeInteger(w) || w < 0) throw new RangeError(`weights must be non-negative integers, got ${w}`);
+    if (!Number.isSafeInteger(w) || w < 0)
+      throw new RangeError(`weights must be non-negative integers, got ${w}`);
   }
   const weightSum = weights.reduce((a, b) => a + b, 0);
   if (weightSum === 0) throw new RangeError("weights must not all be zero");
@@ -82,4 +83,3 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   }
   return parts.map((p) => Number(p));
 }
-
