@@ -70,6 +70,11 @@ const serviceSchema = z
 const configSchema = z
   .object({
     $schema: z.string().optional(),
+    /** Prefix of the env vars that move the built-in parts' ports: WC_ gives WC_HOST_PORT. */
+    portEnvPrefix: z
+      .string()
+      .regex(/^([A-Z][A-Z0-9_]*_)?$/, "must be empty or UPPER_SNAKE_CASE ending in _")
+      .default("DEVHOST_"),
     cosmos: z
       .object({
         database: z.string().min(1),

@@ -3,7 +3,7 @@
 // stays isolated; stops on SIGTERM/SIGINT or when its parent goes away, writing a last snapshot.
 import type { IncomingMessage } from "node:http";
 import { parseArgs } from "node:util";
-import cosmosServer from "@vercel/cosmosdb-server";
+import { createHttpServer } from "@vercel/cosmosdb-server";
 import { captureCosmosStores } from "./embedded-cosmos-store.js";
 import { documentCount, readSnapshotFile, setAsideSnapshot, SnapshotWriter } from "./cosmos-persistence.js";
 import { type CosmosSnapshot, type CosmosStore, restoreSnapshot } from "./cosmos-snapshot.js";
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     }
   });
 
-  const server = cosmosServer.createHttpServer();
+  const server = createHttpServer();
   server.on("request", (req: IncomingMessage, res) => {
     if (changesData(req)) res.on("finish", () => writer?.markChanged());
   });
