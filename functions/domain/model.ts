@@ -73,7 +73,7 @@ export interface JobAttempt {
   reason?: string;
 }
 
-/** Where the current attempt runs; present while the job is `placed` or `running`. */
+/** Where the current (or, once finished, the last) attempt runs; null while queued. */
 export interface JobAssignment {
   nodeId: string;
   sellerId: string;
