@@ -1,0 +1,520 @@
+// Runs orchestrations: one episode at a time per instance, activities on a bounded queue, durable
+// timers in memory, everything written through to the task hub before it counts. Work arrives by
+// in-process signals; the tables are polled only for work other processes left there.
+import { randomUUID } from "node:crypto";
+import type { HostLogger, HostServices } from "../extension.js";
+import {
+  applyControl,
+  completeEpisode,
+  newExecution,
+  planEpisode,
+  type ActivityWork,
+  type ControlOp,
+  type EpisodePlan,
+} from "./episode.js";
+import { FunctionCatalog } from "./function-catalog.js";
+import type { HistoryEvent } from "./history.js";
+import { isTerminal, type InstanceRecord, type PendingEvent } from "./instance.js";
+import { orchestrationInput } from "./orchestration-input.js";
+import { outcomeFromError, outcomeFromResult, type OrchestratorOutcome } from "./orchestrator-outcome.js";
+import { StaleInstanceError, TaskHubStore, type InboxEvent, type StoredInstance } from "./task-hub-store.js";
+import { WorkQueue } from "./work-queue.js";
+
+export interface EngineOptions {
+  maxConcurrentActivities: number;
+  maxConcurrentOrchestrations: number;
+  pollIntervalMs: number;
+}
+
+export class UnknownOrchestratorError extends Error {
+  override name = "UnknownOrchestratorError";
+}
+export class InstanceNotFoundError extends Error {
+  override name = "InstanceNotFoundError";
+}
+export class InstanceFinishedError extends Error {
+  override name = "InstanceFinishedError";
+}
+export class InstanceRunningError extends Error {
+  override name = "InstanceRunningError";
+}
+
+/** setTimeout's largest delay; longer timers re-arm. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+/** Longest a short summary of user data in a log line may be. */
+const SUMMARY_CHARS = 80;
+
+function summary(text: string | undefined): string {
+  if (text === undefined) return "(none)";
+  return text.length > SUMMARY_CHARS ? `${text.slice(0, SUMMARY_CHARS)}… (${text.length} chars)` : text;
+}
+
+function errorText(error: unknown): { message: string; details: string } {
+  if (error instanceof Error) return { message: error.message, details: error.stack ?? error.message };
+  const message = typeof error === "string" ? error : JSON.stringify(error) ?? String(error);
+  return { message, details: message };
+}
+
+/** Everything the engine holds in memory about one instance. */
+class InstanceRuntime {
+  stored: StoredInstance | undefined;
+  history: HistoryEvent[] | undefined;
+  pending: PendingEvent[] = [];
+  readonly inboxKeys = new Set<string>();
+  readonly timers = new Map<string, NodeJS.Timeout>();
+  reloadInbox = true;
+  queued = false;
+  running = false;
+  rerun = false;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly instanceId: string) {}
+
+  /** Serialises everything that reads and rewrites this instance's row. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  clearTimers(): void {
+    for (const handle of this.timers.values()) clearTimeout(handle);
+    this.timers.clear();
+  }
+}
+
+interface ActivityJob extends ActivityWork {
+  instanceId: string;
+  executionId: string;
+}
+
+export class DurableEngine {
+  private readonly instances = new Map<string, InstanceRuntime>();
+  private readonly ready: string[] = [];
+  private readonly activities: WorkQueue<ActivityJob>;
+  private readonly inFlightActivities = new Set<string>();
+  private readonly catalog: FunctionCatalog;
+  private readonly log: HostLogger;
+  private runningEpisodes = 0;
+  private readonly episodeDone = new Set<() => void>();
+  private poller: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: TaskHubStore,
+    private readonly services: HostServices,
+    private readonly options: EngineOptions,
+  ) {
+    this.catalog = new FunctionCatalog(() => services.functions());
+    this.log = services.log;
+    this.activities = new WorkQueue(options.maxConcurrentActivities, (job) => this.runActivity(job));
+  }
+
+  /** Picks up every unfinished instance left in the task hub and starts polling. */
+  async start(): Promise<void> {
+    const unfinished = await this.store.listUnfinished();
+    for (const stored of unfinished) {
+      const rt = this.runtime(stored.record.instanceId);
+      rt.stored = stored;
+      this.resumeOpenWork(rt);
+      this.signal(rt.instanceId);
+    }
+    if (unfinished.length > 0) this.log.info(`Resuming ${unfinished.length} unfinished orchestration instance(s).`);
+    this.schedulePoll();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.poller !== undefined) clearTimeout(this.poller);
+    for (const rt of this.instances.values()) rt.clearTimers();
+    while (this.runningEpisodes > 0) await new Promise<void>((resolve) => this.episodeDone.add(resolve));
+  }
+
+  // ---- client operations -------------------------------------------------------------------
+
+  async startNew(name: string, instanceId: string | undefined, input: string | undefined): Promise<string> {
+    const fn = this.catalog.orchestrator(name);
+    if (fn === undefined) throw new UnknownOrchestratorError(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    const id = instanceId ?? randomUUID().replaceAll("-", "");
+    const rt = this.runtime(id);
+    await rt.exclusive(async () => {
+      const existing = rt.stored ?? (await this.store.readInstance(id));
+      if (existing !== undefined && !isTerminal(existing.record.status)) {
+        throw new InstanceRunningError(`An instance with ID '${id}' already exists and is ${existing.record.status}.`);
+      }
+      const now = new Date();
+      const record = newExecution({ instanceId: id, name: fn.name, createdTime: now.toISOString() }, input, randomUUID(), now);
+      const etag = await this.store.putNewInstance(record, existing?.etag);
+      rt.stored = { record, etag };
+      rt.history = [];
+      rt.pending = rt.pending.filter((e) => e.kind === "eventRaised" || e.kind === "control");
+      rt.clearTimers();
+      if (existing !== undefined) this.background(this.store.deleteOldHistory(id, record.executionId));
+    });
+    this.log.info(`Orchestration '${fn.name}' scheduled.`, { instanceId: id, input: summary(input) });
+    this.signal(id);
+    return id;
+  }
+
+  /** The instance's committed state (and history when asked), or undefined when unknown. */
+  async read(instanceId: string, withHistory: boolean): Promise<{ record: InstanceRecord; history: HistoryEvent[] | undefined } | undefined> {
+    const rt = this.instances.get(instanceId);
+    const stored = rt?.stored ?? (await this.store.readInstance(instanceId));
+    if (stored === undefined) return undefined;
+    if (!withHistory) return { record: stored.record, history: undefined };
+    const history =
+      rt?.history !== undefined && rt.stored === stored
+        ? rt.history
+        : await this.store.readHistory(instanceId, stored.record.executionId, stored.record.historyLength);
+    return { record: stored.record, history };
+  }
+
+  async raiseEvent(instanceId: string, name: string, input: string | undefined): Promise<void> {
+    await this.enqueueInbox(instanceId, { kind: "eventRaised", name, input });
+    this.log.info(`Event '${name}' raised.`, { instanceId, input: summary(input) });
+  }
+
+  async control(instanceId: string, op: ControlOp, reason: string): Promise<void> {
+    await this.enqueueInbox(instanceId, { kind: "control", op, reason });
+    this.log.info(`Instance ${op} requested.`, { instanceId, reason: summary(reason) });
+  }
+
+  async purge(instanceId: string): Promise<void> {
+    const rt = this.runtime(instanceId);
+    await rt.exclusive(async () => {
+      const stored = rt.stored ?? (await this.store.readInstance(instanceId));
+      if (stored === undefined) throw new InstanceNotFoundError(instanceId);
+      if (!isTerminal(stored.record.status)) {
+        throw new InstanceRunningError(
+          `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${stored.record.status}`,
+        );
+      }
+      await this.store.deleteInstance(instanceId);
+      rt.clearTimers();
+      this.instances.delete(instanceId);
+    });
+    this.log.info("Instance purged.", { instanceId });
+  }
+
+  private async enqueueInbox(instanceId: string, event: Extract<PendingEvent, { kind: "eventRaised" | "control" }>): Promise<void> {
+    const rt = this.instances.get(instanceId);
+    const stored = rt?.stored ?? (await this.store.readInstance(instanceId));
+    if (stored === undefined) throw new InstanceNotFoundError(instanceId);
+    if (isTerminal(stored.record.status)) throw new InstanceFinishedError(`Instance ${instanceId} is ${stored.record.status}.`);
+    // Persisted before the caller hears 202, so a crash cannot lose it.
+    const inboxKey = await this.store.addInbox(instanceId, event);
+    const target = this.runtime(instanceId);
+    target.inboxKeys.add(inboxKey);
+    target.pending.push({ ...event, inboxKey });
+    this.signal(instanceId);
+  }
+
+  // ---- scheduling ----------------------------------------------------------------------------
+
+  private runtime(instanceId: string): InstanceRuntime {
+    let rt = this.instances.get(instanceId);
+    if (rt === undefined) {
+      rt = new InstanceRuntime(instanceId);
+      this.instances.set(instanceId, rt);
+    }
+    return rt;
+  }
+
+  private signal(instanceId: string): void {
+    if (this.stopped) return;
+    const rt = this.runtime(instanceId);
+    if (rt.running) {
+      rt.rerun = true;
+      return;
+    }
+    if (rt.queued) return;
+    rt.queued = true;
+    this.ready.push(instanceId);
+    this.pumpEpisodes();
+  }
+
+  private pumpEpisodes(): void {
+    while (!this.stopped && this.runningEpisodes < this.options.maxConcurrentOrchestrations && this.ready.length > 0) {
+      const id = this.ready.shift() as string;
+      const rt = this.instances.get(id);
+      if (rt === undefined) continue;
+      rt.queued = false;
+      rt.running = true;
+      this.runningEpisodes++;
+      void rt
+        .exclusive(() => this.runEpisode(rt))
+        .catch((error: unknown) => {
+          this.log.error(`Orchestration episode failed: ${errorText(error).message}`, { instanceId: id });
+          rt.stored = undefined;
+          rt.history = undefined;
+          rt.reloadInbox = true;
+          rt.rerun = true;
+          // A lost race with another writer retries at once; anything else (storage down) backs off.
+          if (!(error instanceof StaleInstanceError)) return new Promise((r) => setTimeout(r, 1_000));
+          return undefined;
+        })
+        .then(() => this.afterEpisode(rt));
+    }
+  }
+
+  private afterEpisode(rt: InstanceRuntime): void {
+    rt.running = false;
+    this.runningEpisodes--;
+    for (const done of this.episodeDone) done();
+    this.episodeDone.clear();
+    if (rt.rerun) {
+      rt.rerun = false;
+      this.signal(rt.instanceId);
+    } else if (rt.stored !== undefined && isTerminal(rt.stored.record.status) && rt.pending.length === 0) {
+      // Finished instances are read from the table from now on.
+      this.instances.delete(rt.instanceId);
+    }
+    this.pumpEpisodes();
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.poller = setTimeout(() => {
+      this.store
+        .scanForWork()
+        .then((ids) => {
+          for (const id of ids) {
+            const rt = this.instances.get(id);
+            if (rt === undefined || rt.stored === undefined) this.signal(id);
+            else {
+              rt.reloadInbox = true;
+              if (rt.pending.length === 0) this.signal(id);
+            }
+          }
+        })
+        .catch((error: unknown) => this.log.warn(`Task hub poll failed: ${errorText(error).message}`))
+        .finally(() => this.schedulePoll());
+    }, this.options.pollIntervalMs);
+    this.poller.unref();
+  }
+
+  private background(work: Promise<unknown>): void {
+    work.catch((error: unknown) => this.log.warn(`Task hub cleanup failed: ${errorText(error).message}`));
+  }
+
+  // ---- episodes ------------------------------------------------------------------------------
+
+  private async load(rt: InstanceRuntime): Promise<boolean> {
+    if (rt.stored === undefined) {
+      const stored = await this.store.readInstance(rt.instanceId);
+      if (stored === undefined) return false;
+      rt.stored = stored;
+      rt.history = undefined;
+      this.resumeOpenWork(rt);
+    }
+    if (rt.reloadInbox) {
+      rt.reloadInbox = false;
+      const inbox: InboxEvent[] = await this.store.readInbox(rt.instanceId);
+      for (const item of inbox) {
+        if (rt.inboxKeys.has(item.inboxKey)) continue;
+        rt.inboxKeys.add(item.inboxKey);
+        rt.pending.push(item);
+      }
+    }
+    return true;
+  }
+
+  /** Re-arms timers and re-runs activities the record says are open (at-least-once). */
+  private resumeOpenWork(rt: InstanceRuntime): void {
+    const record = rt.stored?.record;
+    if (record === undefined || isTerminal(record.status)) return;
+    for (const [key, task] of Object.entries(record.openTasks)) {
+      const seq = Number(key);
+      if (task.kind === "activity") this.dispatch(rt.instanceId, record.executionId, { seq, name: task.name, input: task.input });
+      else this.arm(rt, record.executionId, seq, task.fireAt);
+    }
+  }
+
+  private dispatch(instanceId: string, executionId: string, work: ActivityWork): void {
+    const key = `${instanceId}|${executionId}|${work.seq}`;
+    if (this.inFlightActivities.has(key)) return;
+    this.inFlightActivities.add(key);
+    this.activities.push({ ...work, instanceId, executionId });
+  }
+
+  private arm(rt: InstanceRuntime, executionId: string, seq: number, fireAt: string): void {
+    const key = `${executionId}|${seq}`;
+    if (rt.timers.has(key) || this.stopped) return;
+    const delay = Date.parse(fireAt) - Date.now();
+    const handle = setTimeout(() => {
+      rt.timers.delete(key);
+      if (Date.parse(fireAt) > Date.now()) {
+        this.arm(rt, executionId, seq, fireAt);
+        return;
+      }
+      rt.pending.push({ kind: "timerFired", executionId, seq });
+      this.signal(rt.instanceId);
+    }, Math.min(Math.max(0, delay), MAX_TIMEOUT_MS));
+    handle.unref();
+    rt.timers.set(key, handle);
+  }
+
+  private async runEpisode(rt: InstanceRuntime): Promise<void> {
+    if (this.stopped || !(await this.load(rt))) return;
+    await this.applyControls(rt);
+    const stored = rt.stored as StoredInstance;
+    const record = stored.record;
+    if (isTerminal(record.status)) {
+      await this.discardInbox(rt);
+      return;
+    }
+    if (record.status === "Suspended") return;
+
+    const now = this.episodeTime(record, rt.pending);
+    const plan = planEpisode(record, rt.pending, now);
+    if (!plan.needsReplay) {
+      this.forget(rt, plan.stale);
+      return;
+    }
+    rt.history ??= await this.store.readHistory(rt.instanceId, record.executionId, record.historyLength);
+    const committed = rt.history;
+    const outcome = await this.replay(record, committed, plan);
+    const result = completeEpisode(plan, outcome, committed);
+
+    let next = result.record;
+    const carried = result.carriedEvents.map((e) => ({ kind: "eventRaised" as const, name: e.name, input: e.input }));
+    if (result.continueAsNew !== undefined) {
+      next = newExecution(record, result.continueAsNew.input, randomUUID(), now);
+      next.status = "Running";
+      next.customStatus = result.record.customStatus;
+    }
+    const consumedInbox = plan.consumed.flatMap((e) => ("inboxKey" in e && e.inboxKey !== undefined ? [e.inboxKey] : []));
+    const etag = await this.store.commit({
+      record: next,
+      etag: stored.etag,
+      history: { executionId: record.executionId, startIndex: record.historyLength, events: result.appended },
+      deleteInbox: consumedInbox,
+      addInbox: carried,
+    });
+    rt.stored = { record: next, etag };
+    rt.history = result.continueAsNew !== undefined ? [] : [...committed, ...result.appended];
+    this.forget(rt, [...plan.consumed, ...plan.stale]);
+    for (const key of consumedInbox) rt.inboxKeys.delete(key);
+    rt.pending.push(...plan.immediateFailures);
+
+    this.logEpisode(record, next, result.activities.length, result.timers.length);
+    if (isTerminal(next.status)) {
+      rt.clearTimers();
+      rt.pending = rt.pending.filter((e) => e.kind === "eventRaised" || e.kind === "control");
+      return;
+    }
+    if (result.continueAsNew !== undefined) {
+      rt.clearTimers();
+      rt.reloadInbox = true;
+      this.background(this.store.deleteOldHistory(rt.instanceId, next.executionId));
+      rt.rerun = true;
+      return;
+    }
+    for (const work of result.activities) this.dispatch(rt.instanceId, next.executionId, work);
+    for (const timer of result.timers) this.arm(rt, next.executionId, timer.seq, timer.fireAt);
+    if (rt.pending.length > 0) rt.rerun = true;
+  }
+
+  /** The episode's clock: now, but never before the previous episode or a timer it delivers. */
+  private episodeTime(record: InstanceRecord, pending: readonly PendingEvent[]): Date {
+    let at = Math.max(Date.now(), Date.parse(record.lastUpdatedTime) + 1);
+    for (const event of pending) {
+      if (event.kind !== "timerFired" || event.executionId !== record.executionId) continue;
+      const task = record.openTasks[event.seq];
+      if (task !== undefined && task.kind !== "activity") at = Math.max(at, Date.parse(task.fireAt));
+    }
+    return new Date(at);
+  }
+
+  private async replay(record: InstanceRecord, committed: readonly HistoryEvent[], plan: EpisodePlan): Promise<OrchestratorOutcome> {
+    const fn = this.catalog.orchestrator(record.name);
+    if (fn === undefined) {
+      return outcomeFromError(new Error(`The orchestrator function '${record.name}' is not registered in this app.`));
+    }
+    const input = orchestrationInput(record.instanceId, record.input, committed, plan.delivered);
+    try {
+      return outcomeFromResult(await this.services.invoke(fn, input));
+    } catch (error) {
+      return outcomeFromError(error);
+    }
+  }
+
+  private async applyControls(rt: InstanceRuntime): Promise<void> {
+    const controls = rt.pending.filter((e): e is Extract<PendingEvent, { kind: "control" }> => e.kind === "control");
+    for (const control of controls) {
+      const stored = rt.stored as StoredInstance;
+      const applied = applyControl(stored.record, control.op, control.reason, new Date());
+      const record = applied?.record ?? stored.record;
+      const etag = await this.store.commit({
+        record,
+        etag: stored.etag,
+        history: { executionId: stored.record.executionId, startIndex: stored.record.historyLength, events: applied?.appended ?? [] },
+        deleteInbox: control.inboxKey === undefined ? [] : [control.inboxKey],
+        addInbox: [],
+      });
+      rt.stored = { record, etag };
+      if (rt.history !== undefined && applied !== undefined) rt.history = [...rt.history, ...applied.appended];
+      this.forget(rt, [control]);
+      if (applied !== undefined) this.log.info(`Instance ${record.status}.`, { instanceId: rt.instanceId, reason: summary(control.reason) });
+      if (record.status === "Terminated") rt.clearTimers();
+    }
+  }
+
+  private async discardInbox(rt: InstanceRuntime): Promise<void> {
+    const keys = rt.pending.flatMap((e) => ("inboxKey" in e && e.inboxKey !== undefined ? [e.inboxKey] : []));
+    rt.pending = [];
+    if (keys.length === 0 || rt.stored === undefined) return;
+    const stored = rt.stored;
+    const etag = await this.store.commit({
+      record: stored.record,
+      etag: stored.etag,
+      history: { executionId: stored.record.executionId, startIndex: stored.record.historyLength, events: [] },
+      deleteInbox: keys,
+      addInbox: [],
+    });
+    rt.stored = { record: stored.record, etag };
+    for (const key of keys) rt.inboxKeys.delete(key);
+  }
+
+  private forget(rt: InstanceRuntime, events: readonly PendingEvent[]): void {
+    if (events.length === 0) return;
+    const gone = new Set(events);
+    rt.pending = rt.pending.filter((e) => !gone.has(e));
+  }
+
+  private logEpisode(before: InstanceRecord, after: InstanceRecord, activities: number, timers: number): void {
+    const fields = { instanceId: before.instanceId, function: before.name };
+    if (after.executionId !== before.executionId) this.log.info("Orchestration continued as new.", fields);
+    else if (after.status === "Completed") this.log.info(`Orchestration completed: ${summary(after.output)}`, fields);
+    else if (after.status === "Failed") this.log.warn(`Orchestration failed: ${summary(after.output)}`, fields);
+    else if (activities + timers > 0) this.log.info(`Orchestration scheduled ${activities} activity(ies), ${timers} timer(s).`, fields);
+  }
+
+  // ---- activities ----------------------------------------------------------------------------
+
+  private async runActivity(job: ActivityJob): Promise<void> {
+    const key = `${job.instanceId}|${job.executionId}|${job.seq}`;
+    let event: PendingEvent;
+    try {
+      const fn = this.catalog.activity(job.name);
+      if (fn === undefined) throw new Error(`The activity function '${job.name}' is not registered in this app.`);
+      const input = job.input === undefined ? undefined : (JSON.parse(job.input) as unknown);
+      const result = await this.services.invoke(fn, input);
+      event = { kind: "taskCompleted", executionId: job.executionId, seq: job.seq, result: JSON.stringify(result ?? null) };
+    } catch (error) {
+      const { message, details } = errorText(error);
+      event = {
+        kind: "taskFailed",
+        executionId: job.executionId,
+        seq: job.seq,
+        reason: `Activity function '${job.name}' failed: ${message}`,
+        details,
+      };
+    } finally {
+      this.inFlightActivities.delete(key);
+    }
+    if (this.stopped) return;
+    this.runtime(job.instanceId).pending.push(event);
+    this.signal(job.instanceId);
+  }
+}

@@ -1,0 +1,1 @@
+export { createDurableExtension, type DurableExtensionOptions } from "./durable-extension.js";

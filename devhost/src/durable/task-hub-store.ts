@@ -1,0 +1,343 @@
+// The task hub in Azure Tables (Azurite locally): one table, partitioned by instance id, so one
+// episode commits as one entity-group transaction. Row kinds: the instance row, history rows
+// `h|{executionId}|{index}`, and inbox rows `w|{kind}|{time}` for raised events and management
+// operations that arrived from outside and are not yet in the history.
+import { randomUUID } from "node:crypto";
+import {
+  odata,
+  TableClient,
+  type TableEntityResult,
+  type TransactionAction,
+} from "@azure/data-tables";
+import { isHistoryEvent, type HistoryEvent } from "./history.js";
+import { isRuntimeStatus, type InstanceRecord, type OpenTask, type PendingEvent, type RuntimeStatus } from "./instance.js";
+import { getText, putText, type TableEntityProps } from "./table-text.js";
+
+const INSTANCE_ROW = "instance";
+/** Entity-group transactions take at most 100 operations. */
+const MAX_BATCH = 100;
+
+export class InstanceExistsError extends Error {
+  override name = "InstanceExistsError";
+}
+
+/** Another writer changed the instance row since it was read. */
+export class StaleInstanceError extends Error {
+  override name = "StaleInstanceError";
+}
+
+export interface StoredInstance {
+  record: InstanceRecord;
+  etag: string;
+}
+
+export type InboxEvent = Extract<PendingEvent, { kind: "eventRaised" | "control" }> & { inboxKey: string };
+
+export interface EpisodeCommit {
+  record: InstanceRecord;
+  etag: string;
+  /** History rows to write: the events of `executionId` from index `startIndex` on. */
+  history: { executionId: string; startIndex: number; events: readonly HistoryEvent[] };
+  deleteInbox: readonly string[];
+  addInbox: readonly Extract<PendingEvent, { kind: "eventRaised" }>[];
+}
+
+export interface InstanceQuery {
+  createdTimeFrom?: string;
+  createdTimeTo?: string;
+  runtimeStatus?: readonly RuntimeStatus[];
+  top: number;
+  continuationToken?: string;
+}
+
+function statusCode(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const code = (error as { statusCode?: unknown }).statusCode;
+  return typeof code === "number" ? code : undefined;
+}
+
+function historyRowKey(executionId: string, index: number): string {
+  return `h|${executionId}|${String(index).padStart(8, "0")}`;
+}
+
+function inboxRowKey(kind: "e" | "c"): string {
+  return `w|${kind}|${String(Date.now()).padStart(15, "0")}-${randomUUID().slice(0, 8)}`;
+}
+
+interface EngineState {
+  nextSeq: number;
+  knownActions: number;
+  historyLength: number;
+  openTasks: Record<string, OpenTask>;
+}
+
+function isEngineState(value: unknown): value is EngineState {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.nextSeq === "number" &&
+    typeof v.knownActions === "number" &&
+    typeof v.historyLength === "number" &&
+    typeof v.openTasks === "object" &&
+    v.openTasks !== null
+  );
+}
+
+function toInstanceEntity(record: InstanceRecord): TableEntityProps & { partitionKey: string; rowKey: string } {
+  const props: TableEntityProps & { partitionKey: string; rowKey: string } = {
+    partitionKey: record.instanceId,
+    rowKey: INSTANCE_ROW,
+    Name: record.name,
+    RuntimeStatus: record.status,
+    CreatedTime: record.createdTime,
+    LastUpdatedTime: record.lastUpdatedTime,
+    ExecutionId: record.executionId,
+  };
+  putText(props, "Input", record.input);
+  putText(props, "Output", record.output);
+  putText(props, "CustomStatus", record.customStatus);
+  const state: EngineState = {
+    nextSeq: record.nextSeq,
+    knownActions: record.knownActions,
+    historyLength: record.historyLength,
+    openTasks: record.openTasks,
+  };
+  putText(props, "State", JSON.stringify(state));
+  return props;
+}
+
+function fromInstanceEntity(entity: TableEntityResult<TableEntityProps>): StoredInstance | undefined {
+  const state: unknown = JSON.parse(getText(entity, "State") ?? "null");
+  const status = entity.RuntimeStatus;
+  if (
+    !isEngineState(state) ||
+    !isRuntimeStatus(status) ||
+    typeof entity.Name !== "string" ||
+    typeof entity.CreatedTime !== "string" ||
+    typeof entity.LastUpdatedTime !== "string" ||
+    typeof entity.ExecutionId !== "string" ||
+    typeof entity.partitionKey !== "string" ||
+    entity.etag === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    etag: entity.etag,
+    record: {
+      instanceId: entity.partitionKey,
+      name: entity.Name,
+      status,
+      input: getText(entity, "Input"),
+      output: getText(entity, "Output"),
+      customStatus: getText(entity, "CustomStatus"),
+      createdTime: entity.CreatedTime,
+      lastUpdatedTime: entity.LastUpdatedTime,
+      executionId: entity.ExecutionId,
+      ...state,
+    },
+  };
+}
+
+function toInboxEntity(instanceId: string, event: PendingEvent, rowKey: string): TableEntityProps & { partitionKey: string; rowKey: string } {
+  const props: TableEntityProps & { partitionKey: string; rowKey: string } = { partitionKey: instanceId, rowKey };
+  if (event.kind === "eventRaised") {
+    props.Name = event.name;
+    putText(props, "Input", event.input);
+  } else if (event.kind === "control") {
+    props.Op = event.op;
+    props.Reason = event.reason;
+  }
+  return props;
+}
+
+function fromInboxEntity(entity: TableEntityResult<TableEntityProps>): InboxEvent | undefined {
+  const rowKey = entity.rowKey;
+  if (typeof rowKey !== "string") return undefined;
+  if (rowKey.startsWith("w|e|") && typeof entity.Name === "string") {
+    return { kind: "eventRaised", name: entity.Name, input: getText(entity, "Input"), inboxKey: rowKey };
+  }
+  const op = entity.Op;
+  if (rowKey.startsWith("w|c|") && (op === "terminate" || op === "suspend" || op === "resume")) {
+    return { kind: "control", op, reason: typeof entity.Reason === "string" ? entity.Reason : "", inboxKey: rowKey };
+  }
+  return undefined;
+}
+
+/** Table names are 3-63 letters and digits, starting with a letter. */
+export function taskHubTableName(hubName: string): string {
+  const cleaned = hubName.replace(/[^A-Za-z0-9]/g, "");
+  const name = /^[A-Za-z]/.test(cleaned) ? cleaned : `Hub${cleaned}`;
+  return name.padEnd(3, "0").slice(0, 63);
+}
+
+export class TaskHubStore {
+  private constructor(private readonly table: TableClient) {}
+
+  static async open(connectionString: string, hubName: string): Promise<TaskHubStore> {
+    const table = TableClient.fromConnectionString(connectionString, taskHubTableName(hubName), {
+      allowInsecureConnection: true,
+    });
+    await table.createTable();
+    return new TaskHubStore(table);
+  }
+
+  async readInstance(instanceId: string): Promise<StoredInstance | undefined> {
+    try {
+      return fromInstanceEntity(await this.table.getEntity<TableEntityProps>(instanceId, INSTANCE_ROW));
+    } catch (error) {
+      if (statusCode(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async readHistory(instanceId: string, executionId: string, length: number): Promise<HistoryEvent[]> {
+    const prefix = `h|${executionId}|`;
+    const filter = odata`PartitionKey eq ${instanceId} and RowKey ge ${prefix} and RowKey lt ${`h|${executionId}}`}`;
+    const events: HistoryEvent[] = [];
+    for await (const entity of this.table.listEntities<TableEntityProps>({ queryOptions: { filter } })) {
+      const parsed: unknown = JSON.parse(getText(entity, "Event") ?? "null");
+      if (isHistoryEvent(parsed)) events.push(parsed);
+    }
+    // Rows past the committed length belong to an episode whose commit did not finish.
+    return events.slice(0, length);
+  }
+
+  async readInbox(instanceId: string): Promise<InboxEvent[]> {
+    const filter = odata`PartitionKey eq ${instanceId} and RowKey ge ${"w|"} and RowKey lt ${"w}"}`;
+    const items: InboxEvent[] = [];
+    for await (const entity of this.table.listEntities<TableEntityProps>({ queryOptions: { filter } })) {
+      const item = fromInboxEntity(entity);
+      if (item !== undefined) items.push(item);
+    }
+    return items;
+  }
+
+  /** Instance ids with inbox rows, and instances still Pending (for work from other processes). */
+  async scanForWork(): Promise<Set<string>> {
+    const filter = `(RowKey ge 'w|' and RowKey lt 'w}') or (RowKey eq '${INSTANCE_ROW}' and RuntimeStatus eq 'Pending')`;
+    const ids = new Set<string>();
+    for await (const entity of this.table.listEntities<TableEntityProps>({ queryOptions: { filter, select: ["PartitionKey"] } })) {
+      if (typeof entity.partitionKey === "string") ids.add(entity.partitionKey);
+    }
+    return ids;
+  }
+
+  /** Every instance that has not finished, for recovery at start-up. */
+  async listUnfinished(): Promise<StoredInstance[]> {
+    const filter = `RowKey eq '${INSTANCE_ROW}' and (RuntimeStatus eq 'Pending' or RuntimeStatus eq 'Running' or RuntimeStatus eq 'Suspended' or RuntimeStatus eq 'ContinuedAsNew')`;
+    const out: StoredInstance[] = [];
+    for await (const entity of this.table.listEntities<TableEntityProps>({ queryOptions: { filter } })) {
+      const stored = fromInstanceEntity(entity);
+      if (stored !== undefined) out.push(stored);
+    }
+    return out;
+  }
+
+  /** Writes a new execution's instance row; `etag` replaces an existing (finished) instance. */
+  async putNewInstance(record: InstanceRecord, etag: string | undefined): Promise<string> {
+    const entity = toInstanceEntity(record);
+    try {
+      const response =
+        etag === undefined
+          ? await this.table.createEntity(entity)
+          : await this.table.updateEntity(entity, "Replace", { etag });
+      return response.etag ?? "";
+    } catch (error) {
+      const code = statusCode(error);
+      if (code === 409) throw new InstanceExistsError(`An instance with ID '${record.instanceId}' already exists.`);
+      if (code === 412) throw new StaleInstanceError(record.instanceId);
+      throw error;
+    }
+  }
+
+  async addInbox(instanceId: string, event: Extract<PendingEvent, { kind: "eventRaised" | "control" }>): Promise<string> {
+    const rowKey = inboxRowKey(event.kind === "eventRaised" ? "e" : "c");
+    await this.table.createEntity(toInboxEntity(instanceId, event, rowKey));
+    return rowKey;
+  }
+
+  /**
+   * Commits one episode. History rows are upserts keyed by position, so a commit split across
+   * transactions (over 100 operations) can be retried; the instance row and inbox deletions go
+   * last, together, because they are what makes the episode count.
+   */
+  async commit(change: EpisodeCommit): Promise<string> {
+    const pk = change.record.instanceId;
+    const early: TransactionAction[] = [];
+    change.history.events.forEach((event, offset) => {
+      const props: TableEntityProps & { partitionKey: string; rowKey: string } = {
+        partitionKey: pk,
+        rowKey: historyRowKey(change.history.executionId, change.history.startIndex + offset),
+      };
+      putText(props, "Event", JSON.stringify(event));
+      early.push(["upsert", props, "Replace"]);
+    });
+    for (const event of change.addInbox) early.push(["create", toInboxEntity(pk, event, inboxRowKey("e"))]);
+    const last: TransactionAction[] = [["update", toInstanceEntity(change.record), "Replace", { etag: change.etag }]];
+    for (const key of change.deleteInbox) last.push(["delete", { partitionKey: pk, rowKey: key }]);
+    const batches: TransactionAction[][] = [];
+    const room = MAX_BATCH - last.length;
+    if (room > 0 && early.length <= room) {
+      batches.push([...early, ...last]);
+    } else {
+      for (let at = 0; at < early.length; at += MAX_BATCH) batches.push(early.slice(at, at + MAX_BATCH));
+      for (let at = 0; at < last.length; at += MAX_BATCH) batches.push(last.slice(at, at + MAX_BATCH));
+    }
+    let etag = "";
+    for (const batch of batches) {
+      try {
+        const response = await this.table.submitTransaction(batch);
+        etag = response.getResponseForEntity(INSTANCE_ROW)?.etag ?? etag;
+      } catch (error) {
+        if (statusCode(error) === 412) throw new StaleInstanceError(pk);
+        throw error;
+      }
+    }
+    return etag;
+  }
+
+  /** Deletes every row of an instance. */
+  async deleteInstance(instanceId: string): Promise<void> {
+    await this.deleteRows(instanceId, () => true);
+  }
+
+  /** Removes history rows of executions other than `executionId` (after a restart or continueAsNew). */
+  async deleteOldHistory(instanceId: string, executionId: string): Promise<void> {
+    await this.deleteRows(instanceId, (rowKey) => rowKey.startsWith("h|") && !rowKey.startsWith(`h|${executionId}|`));
+  }
+
+  private async deleteRows(instanceId: string, keep: (rowKey: string) => boolean): Promise<void> {
+    const filter = odata`PartitionKey eq ${instanceId}`;
+    const keys: string[] = [];
+    for await (const entity of this.table.listEntities<TableEntityProps>({ queryOptions: { filter, select: ["RowKey"] } })) {
+      if (typeof entity.rowKey === "string" && keep(entity.rowKey)) keys.push(entity.rowKey);
+    }
+    for (let at = 0; at < keys.length; at += MAX_BATCH) {
+      const batch: TransactionAction[] = keys
+        .slice(at, at + MAX_BATCH)
+        .map((rowKey) => ["delete", { partitionKey: instanceId, rowKey }]);
+      await this.table.submitTransaction(batch);
+    }
+  }
+
+  async queryInstances(query: InstanceQuery): Promise<{ records: InstanceRecord[]; continuationToken: string | undefined }> {
+    const clauses = [`RowKey eq '${INSTANCE_ROW}'`];
+    if (query.createdTimeFrom !== undefined) clauses.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
+    if (query.createdTimeTo !== undefined) clauses.push(odata`CreatedTime le ${query.createdTimeTo}`);
+    if (query.runtimeStatus !== undefined && query.runtimeStatus.length > 0) {
+      clauses.push(`(${query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(" or ")})`);
+    }
+    const pages = this.table
+      .listEntities<TableEntityProps>({ queryOptions: { filter: clauses.join(" and ") } })
+      .byPage({ maxPageSize: query.top, ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}) });
+    const first = await pages.next();
+    if (first.done === true) return { records: [], continuationToken: undefined };
+    const page = first.value;
+    const records: InstanceRecord[] = [];
+    for (const entity of page) {
+      const stored = fromInstanceEntity(entity);
+      if (stored !== undefined) records.push(stored.record);
+    }
+    return { records, continuationToken: page.continuationToken };
+  }
+}
