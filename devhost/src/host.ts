@@ -68,11 +68,17 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+/** Interval at which a stopping server drops keep-alive connections that became idle. */
+const IDLE_SWEEP_MS = 50;
+
 function closeServer(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((done) => {
     const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    // close() only drops connections idle at that moment; ones finishing a response later must go too.
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
     server.close(() => {
       clearTimeout(force);
+      clearInterval(sweep);
       done();
     });
     server.closeIdleConnections();

@@ -142,4 +142,13 @@ describe("HTTP bodies and responses", () => {
     const res = await get("/admin/host/status");
     expect(await res.json()).toMatchObject({ state: "Running" });
   });
+
+  it("lets an in-flight request finish when the host stops, then refuses connections", async () => {
+    const pending = get("/api/slow");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await host.stop();
+    const res = await pending;
+    expect(await res.text()).toBe("finished");
+    await expect(get("/api/items/1")).rejects.toThrow();
+  });
 });
