@@ -13,7 +13,7 @@ describe("process tree", () => {
   it("collects a root and its descendants, not its siblings", () => {
     const p = (pid: number, ppid: number): ProcStat => ({ pid, ppid, state: "S", cpuTicks: 0, rssPages: 0 });
     const table = [p(1, 0), p(10, 1), p(11, 10), p(12, 11), p(20, 1), p(13, 10)];
-    expect(processTree(10, table).map((s) => s.pid)).toEqual([10, 11, 13, 12]);
+    expect(processTree(10, table).map((s) => [s.pid, s.depth])).toEqual([[10, 0], [11, 1], [13, 1], [12, 2]]);
     expect(processTree(99, table)).toEqual([]);
   });
 

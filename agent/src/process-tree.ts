@@ -44,8 +44,11 @@ export function readProcessTable(procRoot = "/proc"): ProcStat[] {
   return table;
 }
 
+/** A process in a tree, with its distance from the root (root = 0). */
+export type TreeMember = ProcStat & { depth: number };
+
 /** `root` and all its descendants, parents before children. */
-export function processTree(root: number, table: readonly ProcStat[]): ProcStat[] {
+export function processTree(root: number, table: readonly ProcStat[]): TreeMember[] {
   const children = new Map<number, ProcStat[]>();
   let rootStat: ProcStat | undefined;
   for (const stat of table) {
@@ -55,22 +58,27 @@ export function processTree(root: number, table: readonly ProcStat[]): ProcStat[
     children.set(stat.ppid, siblings);
   }
   if (!rootStat) return [];
-  const tree: ProcStat[] = [rootStat];
+  const tree: TreeMember[] = [{ ...rootStat, depth: 0 }];
   for (let i = 0; i < tree.length; i++) {
     const current = tree[i];
-    if (current) tree.push(...(children.get(current.pid) ?? []));
+    if (current) tree.push(...(children.get(current.pid) ?? []).map((s) => ({ ...s, depth: current.depth + 1 })));
   }
   return tree;
 }
 
-/** Sends `signal` to every process in the tree (children first) and to root's process group. */
-export function signalTree(root: number, signal: NodeJS.Signals): number {
+/**
+ * Sends `signal` to the tree's processes at `minDepth` or deeper, deepest first. With minDepth 0
+ * root's process group is signalled too. (Under bubblewrap, depth 0 and 1 are bwrap itself and
+ * the namespace's init: signalling them would SIGKILL the job at once instead of asking it to stop.)
+ */
+export function signalTree(root: number, signal: NodeJS.Signals, minDepth = 0): number {
+  if (!Number.isInteger(root) || root <= 1) return 0;
   const tree = processTree(root, readProcessTable());
   let signalled = 0;
-  for (const stat of tree.slice(1).reverse()) {
-    if (trySignal(stat.pid, signal)) signalled++;
+  for (const stat of tree.slice().reverse()) {
+    if (stat.depth >= minDepth && stat.pid !== root && trySignal(stat.pid, signal)) signalled++;
   }
-  if (trySignal(-root, signal)) signalled++;
+  if (minDepth === 0 && (trySignal(-root, signal) || trySignal(root, signal))) signalled++;
   return signalled;
 }
 

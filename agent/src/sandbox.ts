@@ -1,9 +1,12 @@
 // The job sandbox: a pure bubblewrap (or plain limited subprocess) command builder, and the
 // spawner that starts it as a detached process group with stdout and stderr merged in order.
 import { existsSync, lstatSync, readdirSync, readlinkSync } from "node:fs";
+import { constants } from "node:os";
 import { delimiter, join } from "node:path";
 import { execa } from "execa";
 import { RESERVED_ENV_PREFIXES } from "@wastecompute/contracts";
+import { signalTree } from "./process-tree.js";
+import { trackJobUsage } from "./usage.js";
 
 /** Where the job's work dir appears inside the sandbox. */
 export const SANDBOX_WORK_DIR = "/job";
@@ -228,3 +231,95 @@ function toExit(result: { exitCode?: number; signal?: string; failed: boolean })
 }
 
 async function* emptyOutput(): AsyncIterable<Uint8Array> {}
+
+/** How a job process ended and what it used. */
+export interface SandboxResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** Set when the `stop` signal ended the job early; carries the abort reason. */
+  stoppedFor: unknown;
+  spawnError?: string;
+  startedAt: Date;
+  finishedAt: Date;
+  wallSeconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+}
+
+/** How to run one sandboxed process. */
+export interface SandboxRunOptions {
+  isolation: "bubblewrap" | "none";
+  host: HostLayout;
+  timeoutMs: number;
+  killGraceMs: number;
+  /** Receives merged output in order; the job's pipe waits while this promise is pending. */
+  onOutput: (chunk: Uint8Array) => Promise<void> | void;
+  /** Aborting asks the job to stop (SIGTERM, then SIGKILL after the grace). */
+  stop?: AbortSignal;
+  /** After the main process exits, how long to keep reading output left in the pipe. */
+  drainMs?: number;
+}
+
+/** Depth of the job's first own process below bwrap and the namespace init. */
+const BWRAP_JOB_DEPTH = 2;
+const POST_EXIT_DRAIN_MS = 1_000;
+
+/** Runs one command in the sandbox with a wall-clock timeout, stop signal, usage tracking and merged output. */
+export async function runSandboxed(spec: SandboxSpec, options: SandboxRunOptions): Promise<SandboxResult> {
+  const line = options.isolation === "bubblewrap" ? sandboxedCommand(spec, options.host) : unsandboxedCommand(spec, options.host);
+  const startedAt = new Date();
+  const child = spawnCommand(line, spec.workDir);
+  const usage = trackJobUsage(child.pid);
+  let timedOut = false;
+  let stoppedFor: unknown;
+  let killTimer: NodeJS.Timeout | undefined;
+  let exited = false;
+  const gentleDepth = options.isolation === "bubblewrap" ? BWRAP_JOB_DEPTH : 0;
+  const terminate = () => {
+    if (killTimer || exited) return;
+    signalTree(child.pid, "SIGTERM", gentleDepth);
+    killTimer = setTimeout(() => signalTree(child.pid, "SIGKILL"), options.killGraceMs);
+  };
+  const timeout = setTimeout(() => {
+    timedOut = true;
+    terminate();
+  }, options.timeoutMs);
+  const onStop = () => {
+    stoppedFor = options.stop?.reason ?? "stopped";
+    terminate();
+  };
+  if (options.stop?.aborted) onStop();
+  else options.stop?.addEventListener("abort", onStop, { once: true });
+
+  const pump = (async () => {
+    for await (const chunk of child.output) await options.onOutput(chunk);
+  })().catch(() => undefined);
+  const exit = await child.exited;
+  exited = true;
+  // A background process may still hold the pipe (in "none" isolation): stop it, then stop reading.
+  signalTree(child.pid, "SIGKILL");
+  await Promise.race([pump, new Promise((r) => setTimeout(r, options.drainMs ?? POST_EXIT_DRAIN_MS))]);
+  clearTimeout(timeout);
+  clearTimeout(killTimer);
+  options.stop?.removeEventListener("abort", onStop);
+  const finishedAt = new Date();
+  const used = usage.stop();
+  const wasSignalled = timedOut || stoppedFor !== undefined;
+  const bwrapSignal = options.isolation === "bubblewrap" && wasSignalled && exit.exitCode !== null && exit.exitCode > 128 ? signalName(exit.exitCode - 128) : undefined;
+  return {
+    exitCode: bwrapSignal ? null : exit.exitCode,
+    signal: bwrapSignal ?? exit.signal,
+    timedOut,
+    stoppedFor,
+    spawnError: child.pid < 0 ? `could not start ${line.file}` : undefined,
+    startedAt,
+    finishedAt,
+    wallSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+    ...used,
+  };
+}
+
+function signalName(number: number): string | undefined {
+  return Object.entries(constants.signals).find(([, n]) => n === number)?.[0];
+}
