@@ -41,5 +41,7 @@ export function azuriteArgs(options: AzuriteOptions): string[] {
     "--skipApiVersionCheck",
     "--loose",
     "--disableTelemetry",
+    // Without this Azurite prints an access-log line per request, drowning the app's own output.
+    "--silent",
   ];
 }

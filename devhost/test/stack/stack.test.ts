@@ -1,0 +1,127 @@
+// The launcher end to end: real Azurite, the embedded Cosmos DB server and the devhost function
+// host running a fixture app, all on free ports with data in a temp folder.
+import { QueueServiceClient } from "@azure/storage-queue";
+import { BlobServiceClient } from "@azure/storage-blob";
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanEnv, fixtureAppDir, type LaunchedStack, launchStack, writeTempConfig } from "./support/launcher.js";
+
+const running: LaunchedStack[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((stack) => stack.stop()));
+});
+
+function fixtureConfig(services: unknown[] = []): unknown {
+  return {
+    portEnvPrefix: "FIXTURE_",
+    cosmos: { database: "fixture", containers: [{ id: "notes", partitionKey: "/id" }] },
+    storage: { queues: ["work-items"], tables: ["Audit"], blobContainers: ["logs"] },
+    host: { appDir: fixtureAppDir, readyPath: "/api/health" },
+    services,
+  };
+}
+
+function start(configPath: string, dataDir: string): LaunchedStack {
+  const stack = launchStack(["--config", configPath, "--data-dir", dataDir, "--free-ports", "--no-web", "--no-agent"]);
+  running.push(stack);
+  return stack;
+}
+
+async function hostUrl(stack: LaunchedStack): Promise<string> {
+  await stack.waitFor(/The stack is up/);
+  return (await stack.waitFor(/function host\s+(http:\/\/\S+)/))[1]!;
+}
+
+describe("devhost stack", () => {
+  it("comes up on free ports, provisions, runs services, serves the app, and keeps Cosmos data across restarts", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+    const configPath = await writeTempConfig(
+      fixtureConfig([
+        {
+          name: "setup",
+          once: true,
+          command: ["node", "-e", "require('fs').writeFileSync(process.argv[1], process.env.API_URL)", "${DATA_DIR}/setup-ran"],
+        },
+        { name: "later", command: ["node", "not-built-yet.js"], requires: ["not-built-yet.js"] },
+        { name: "flaky", command: ["node", "-e", "console.log('flaky up'); setTimeout(() => process.exit(3), 300)"], readyPattern: "flaky up" },
+      ]),
+    );
+    const first = start(configPath, dataDir);
+    const url = await hostUrl(first);
+    const output = first.output();
+    for (const part of ["azurite", "cosmos", "provisioning", "host", "setup", "flaky"]) expect(output).toMatch(new RegExp(`✓ ${part} ready`));
+    expect(output).toContain("skipping later: not-built-yet.js does not exist yet (build it first)");
+    expect(output).toMatch(/^host\s+\| /m);
+    expect(await readFile(join(dataDir, "setup-ran"), "utf8")).toBe(url);
+
+    expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    const put = await fetch(`${url}/api/notes/n1`, { method: "PUT", body: JSON.stringify({ text: "kept across restarts" }) });
+    expect(put.status).toBe(204);
+    expect(await (await fetch(`${url}/api/notes/n1`)).json()).toEqual({ id: "n1", text: "kept across restarts" });
+
+    const [, blob, queue] = (await first.waitFor(/Azurite blob (\d+), queue (\d+), table (\d+)/)).map(Number);
+    const connection = (service: string, port: number): string =>
+      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;${service}Endpoint=http://127.0.0.1:${port}/devstoreaccount1`;
+    expect(await BlobServiceClient.fromConnectionString(connection("Blob", blob!)).getContainerClient("logs").exists()).toBe(true);
+    expect(await QueueServiceClient.fromConnectionString(connection("Queue", queue!)).getQueueClient("work-items").exists()).toBe(true);
+
+    await first.waitFor(/flaky exited unexpectedly \(exit code 3\); restarting in 1 s \(attempt 1 of 3\)/);
+    expect(await first.stop()).toBe(0);
+    expect(first.output()).toMatch(/cosmos\s+\| stopped; snapshot is up to date/);
+    expect(await readdir(join(dataDir, "azurite"))).not.toHaveLength(0);
+
+    const second = start(configPath, dataDir);
+    const secondUrl = await hostUrl(second);
+    expect(second.output()).toMatch(/restored 1 documents/);
+    expect(await (await fetch(`${secondUrl}/api/notes/n1`)).json()).toEqual({ id: "n1", text: "kept across restarts" });
+    expect(await second.stop()).toBe(0);
+  });
+
+  it("moves a corrupt Cosmos snapshot aside and still starts", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+    await mkdir(join(dataDir, "cosmos"));
+    await writeFile(join(dataDir, "cosmos", "snapshot.json"), "{ this is not a snapshot");
+    const stack = start(await writeTempConfig(fixtureConfig()), dataDir);
+    const url = await hostUrl(stack);
+    expect(stack.output()).toMatch(/Cosmos snapshot .* is unreadable \(.*\); moved it to .*snapshot\.corrupt-.*\.json and started with an empty database\./);
+    const files = await readdir(join(dataDir, "cosmos"));
+    const asideName = files.find((name) => name.startsWith("snapshot.corrupt-"));
+    expect(asideName).toBeDefined();
+    expect(await readFile(join(dataDir, "cosmos", asideName!), "utf8")).toBe("{ this is not a snapshot");
+    expect((await fetch(`${url}/api/notes/n1`)).status).toBe(404);
+    expect(await stack.stop()).toBe(0);
+  });
+
+  it("refuses a port in use with one line naming the port, the part and the variable", async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((done) => blocker.listen(0, "127.0.0.1", done));
+    const address = blocker.address();
+    if (address === null || typeof address === "string") throw new Error("no port");
+    try {
+      const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+      const stack = launchStack(
+        ["--config", await writeTempConfig(fixtureConfig()), "--data-dir", dataDir, "--free-ports"],
+        cleanEnv({ FIXTURE_HOST_PORT: String(address.port) }),
+      );
+      running.push(stack);
+      expect(await stack.exited).toBe(1);
+      const lines = stack.output().trim().split("\n");
+      expect(lines).toEqual([
+        `✗ Port ${address.port} (function host) is already in use: stop what is using it, set FIXTURE_HOST_PORT to another port, or run with --free-ports.`,
+      ]);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("rejects an invalid config with one line naming the field", async () => {
+    const configPath = await writeTempConfig({ cosmos: { database: "x", containers: [{ id: "a" }] } });
+    const stack = launchStack(["--config", configPath]);
+    running.push(stack);
+    expect(await stack.exited).toBe(1);
+    expect(stack.output().trim()).toMatch(/^✗ .*devhost\.stack\.json is invalid at cosmos\.containers\[0\]\.partitionKey: .*; fix it and run again\.$/);
+  });
+});
