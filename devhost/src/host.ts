@@ -184,7 +184,8 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   const routes = buildRoutes(functions, config.routePrefix);
   const timers = createTimerListeners(functions, invoker, sink);
   const queues = createQueueListeners(functions, config, invoker, sink);
-  await runHooks(registry, "appStart", { hookData: {}, appHookData, functionAppDirectory: appDir });
+  // App-level hooks share one hookData, as the worker's appHookData.
+  await runHooks(registry, "appStart", { hookData: appHookData, appHookData, functionAppDirectory: appDir });
 
   let baseUrl = "";
   const server = createServer(
@@ -217,7 +218,7 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
       }
       await closed;
       await invoker.drain();
-      await runHooks(registry, "appTerminate", { hookData: {}, appHookData }).catch((error: unknown) =>
+      await runHooks(registry, "appTerminate", { hookData: appHookData, appHookData }).catch((error: unknown) =>
         log.error(`appTerminate hook failed: ${String(error)}`),
       );
       log.info("Host stopped.");

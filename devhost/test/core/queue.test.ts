@@ -88,4 +88,17 @@ describe("queue trigger", () => {
     expect((await queue.peekMessages()).peekedMessageItems).toHaveLength(0);
     expect(logs.records.some((r) => r.level === "warning" && r.message.includes("Moving message to queue 'always-fails-poison'"))).toBe(true);
   });
+
+  it("runs a batch in parallel but never more than batchSize + newBatchThreshold at once", async () => {
+    const stats = ((globalThis as { __devhostQueueConcurrency?: { max: number; done: number } }).__devhostQueueConcurrency ??= {
+      max: 0,
+      done: 0,
+    });
+    const queue = service.getQueueClient("slow-items");
+    await Promise.all(Array.from({ length: 14 }, (_, i) => queue.sendMessage(base64(`m${i}`))));
+    await waitFor(() => (stats.done >= 14 ? true : undefined), 20_000);
+    // host.json: batchSize 4, so newBatchThreshold defaults to 2 and at most 6 run together.
+    expect(stats.max).toBeGreaterThanOrEqual(4);
+    expect(stats.max).toBeLessThanOrEqual(6);
+  });
 });

@@ -4,6 +4,8 @@ import type { HostExtension, HostServices, RegisteredFunction } from "../../src/
 import { startHost, type RunningHost } from "../../src/host.js";
 import { capturingSink, fixture } from "./helpers.js";
 
+const hookLog = (): string[] => ((globalThis as { __devhostHookLog?: string[] }).__devhostHookLog ??= []);
+
 const clientBinding = {
   taskHubName: "FixtureHub",
   creationUrls: { createNewInstancePostUri: "http://127.0.0.1:1/runtime/webhooks/durabletask/orchestrators/{functionName}" },
@@ -72,8 +74,11 @@ describe("the extension seam with durable-functions", () => {
     expect(await res.json()).toEqual({ taskHubName: "FixtureHub", preset: "from-environment" });
   });
 
-  it("invokes an activity with its input through HostServices.invoke", async () => {
+  it("invokes an activity with its input through HostServices.invoke, running invocation hooks", async () => {
     expect(await extension.services!.invoke(find("sayHello"), "World")).toBe("Hello World");
+    expect(hookLog()).toContain("appStart");
+    expect(hookLog()).toContain("pre:sayHello");
+    expect(hookLog()).toContain("post:sayHello:preInvocation:Hello World");
   });
 
   it("invokes an orchestration with durable-functions' input shape and returns its state", async () => {
@@ -108,8 +113,9 @@ describe("the extension seam with durable-functions", () => {
     expect(() => app.get("late", { handler: () => ({}) })).toThrow("A function can only be registered during app startup.");
   });
 
-  it("stops the extension with the host", async () => {
+  it("stops the extension with the host and runs appTerminate hooks", async () => {
     await host.stop();
     expect(extension.stopped).toBe(true);
+    expect(hookLog().at(-1)).toBe("appTerminate:appStart");
   });
 });
