@@ -259,6 +259,8 @@ export interface SandboxRunOptions {
   stop?: AbortSignal;
   /** After the main process exits, how long to keep reading output left in the pipe. */
   drainMs?: number;
+  /** Told the pid of the started process (for crash recovery). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** Depth of the job's first own process below bwrap and the namespace init. */
@@ -271,6 +273,7 @@ export async function runSandboxed(spec: SandboxSpec, options: SandboxRunOptions
   const startedAt = new Date();
   const child = spawnCommand(line, spec.workDir);
   const usage = trackJobUsage(child.pid);
+  if (child.pid > 0) options.onSpawn?.(child.pid);
   let timedOut = false;
   let stoppedFor: unknown;
   let killTimer: NodeJS.Timeout | undefined;
