@@ -55,7 +55,8 @@ export async function resolveEntryFiles(appDir: string): Promise<string[]> {
   const main = isRecord(pkg) && typeof pkg.main === "string" ? pkg.main : "index.js";
   if (!hasGlobMagic(main)) return [resolve(appDir, main)];
   const files = await expandGlob(appDir, main);
-  if (files.length === 0) throw new Error(`package.json "main" pattern "${main}" matched no files in ${appDir}.`);
+  if (files.length === 0)
+    throw new Error(`package.json "main" pattern "${main}" matched no files in ${appDir}.`);
   return files;
 }
 
@@ -65,7 +66,10 @@ export async function importEntryFiles(files: readonly string[]): Promise<void> 
     try {
       await import(pathToFileURL(file).href);
     } catch (error) {
-      throw new Error(`Worker was unable to load entry point "${file}": ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `Worker was unable to load entry point "${file}": ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 }

@@ -20,7 +20,8 @@ const coreApi = Object.freeze({
   hostVersion: HOST_VERSION,
   registerHook(hookName: unknown, callback: unknown): Disposable {
     const target = loading ?? lastLoaded;
-    if (target === undefined) throw new RegistrationError("No app is loaded to register a hook with.");
+    if (target === undefined)
+      throw new RegistrationError("No app is loaded to register a hook with.");
     return target.registerHook(hookName, callback);
   },
   setProgrammingModel(model: unknown): void {
@@ -30,7 +31,8 @@ const coreApi = Object.freeze({
     return programmingModel;
   },
   registerFunction(metadata: unknown, callback: unknown): Disposable {
-    if (loading === undefined) throw new RegistrationError("A function can only be registered during app startup.");
+    if (loading === undefined)
+      throw new RegistrationError("A function can only be registered during app startup.");
     return loading.registerFunction(metadata, callback);
   },
   Disposable,

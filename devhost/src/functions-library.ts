@@ -41,7 +41,9 @@ function hasConstructor(lib: Record<string, unknown>, name: string): boolean {
 function isFunctionsLibrary(value: unknown): value is FunctionsLibrary {
   if (typeof value !== "object" || value === null) return false;
   const lib = value as Record<string, unknown>;
-  return ["InvocationContext", "HttpRequest", "HttpResponse"].every((name) => hasConstructor(lib, name));
+  return ["InvocationContext", "HttpRequest", "HttpResponse"].every((name) =>
+    hasConstructor(lib, name),
+  );
 }
 
 /**
@@ -51,7 +53,9 @@ function isFunctionsLibrary(value: unknown): value is FunctionsLibrary {
 export function loadFunctionsLibrary(appDir: string): FunctionsLibrary {
   const lib = requireFromApp(appDir, "@azure/functions");
   if (!isFunctionsLibrary(lib)) {
-    throw new Error(`The "@azure/functions" package resolved from ${appDir} does not export the v4 classes devhost needs.`);
+    throw new Error(
+      `The "@azure/functions" package resolved from ${appDir} does not export the v4 classes devhost needs.`,
+    );
   }
   return lib;
 }

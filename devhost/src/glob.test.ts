@@ -23,13 +23,18 @@ describe("glob", () => {
     dirs.push(root);
     await mkdir(join(root, "dist/functions/nested"), { recursive: true });
     await mkdir(join(root, "dist/node_modules"), { recursive: true });
-    for (const file of ["dist/functions/b.js", "dist/functions/a.js", "dist/functions/nested/c.js", "dist/functions/a.js.map", "dist/node_modules/x.js"]) {
+    for (const file of [
+      "dist/functions/b.js",
+      "dist/functions/a.js",
+      "dist/functions/nested/c.js",
+      "dist/functions/a.js.map",
+      "dist/node_modules/x.js",
+    ]) {
       await writeFile(join(root, file), "");
     }
-    expect((await expandGlob(root, "dist/functions/*.js")).map((f) => f.slice(root.length + 1))).toEqual([
-      "dist/functions/a.js",
-      "dist/functions/b.js",
-    ]);
+    expect(
+      (await expandGlob(root, "dist/functions/*.js")).map((f) => f.slice(root.length + 1)),
+    ).toEqual(["dist/functions/a.js", "dist/functions/b.js"]);
     expect(await expandGlob(root, "./dist/**/*.js")).toHaveLength(3);
     expect(await expandGlob(root, "missing/*.js")).toEqual([]);
   });

@@ -74,7 +74,5 @@ export async function expandGlob(root: string, pattern: string): Promise<string[
   } catch {
     return [];
   }
-  return files
-    .filter((file) => regex.test(relative(root, file).split(sep).join("/")))
-    .sort();
+  return files.filter((file) => regex.test(relative(root, file).split(sep).join("/"))).sort();
 }

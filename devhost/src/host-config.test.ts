@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_QUEUE_SETTINGS, parseHostConfig, parseTimeSpanMs, resolveAppSettings } from "./host-config.js";
+import {
+  DEFAULT_QUEUE_SETTINGS,
+  parseHostConfig,
+  parseTimeSpanMs,
+  resolveAppSettings,
+} from "./host-config.js";
 
 describe("host.json settings", () => {
   it("parses TimeSpans and plain milliseconds", () => {
@@ -19,7 +24,13 @@ describe("host.json settings", () => {
     const config = parseHostConfig({
       extensions: {
         http: { routePrefix: "/v1/" },
-        queues: { batchSize: 64, maxPollingInterval: "00:00:02", visibilityTimeout: "00:00:10", maxDequeueCount: 3, messageEncoding: "None" },
+        queues: {
+          batchSize: 64,
+          maxPollingInterval: "00:00:02",
+          visibilityTimeout: "00:00:10",
+          maxDequeueCount: 3,
+          messageEncoding: "None",
+        },
       },
     });
     expect(config.routePrefix).toBe("v1");

@@ -44,7 +44,11 @@ export function parseTimeSpanMs(value: unknown): number | undefined {
   if (match === null) return undefined;
   const [, days = "0", hours = "0", minutes = "0", seconds = "0", fraction = ""] = match;
   const fractionMs = fraction === "" ? 0 : Number(`0.${fraction}`) * 1000;
-  return ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + fractionMs;
+  return (
+    ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 +
+    Number(seconds) * 1000 +
+    fractionMs
+  );
 }
 
 function positiveInt(value: unknown): number | undefined {
@@ -57,8 +61,12 @@ function nonNegativeInt(value: unknown): number | undefined {
 
 export function parseQueueSettings(queues: unknown): QueueSettings {
   const q = isRecord(queues) ? queues : {};
-  const batchSize = Math.min(positiveInt(q.batchSize) ?? DEFAULT_QUEUE_SETTINGS.batchSize, MAX_BATCH_SIZE);
-  const encoding = typeof q.messageEncoding === "string" ? q.messageEncoding.toLowerCase() : "base64";
+  const batchSize = Math.min(
+    positiveInt(q.batchSize) ?? DEFAULT_QUEUE_SETTINGS.batchSize,
+    MAX_BATCH_SIZE,
+  );
+  const encoding =
+    typeof q.messageEncoding === "string" ? q.messageEncoding.toLowerCase() : "base64";
   return {
     batchSize,
     newBatchThreshold: nonNegativeInt(q.newBatchThreshold) ?? Math.floor(batchSize / 2),
@@ -66,7 +74,8 @@ export function parseQueueSettings(queues: unknown): QueueSettings {
       parseTimeSpanMs(q.maxPollingInterval) ?? DEFAULT_QUEUE_SETTINGS.maxPollingIntervalMs,
       MIN_POLLING_INTERVAL_MS,
     ),
-    visibilityTimeoutMs: parseTimeSpanMs(q.visibilityTimeout) ?? DEFAULT_QUEUE_SETTINGS.visibilityTimeoutMs,
+    visibilityTimeoutMs:
+      parseTimeSpanMs(q.visibilityTimeout) ?? DEFAULT_QUEUE_SETTINGS.visibilityTimeoutMs,
     maxDequeueCount: positiveInt(q.maxDequeueCount) ?? DEFAULT_QUEUE_SETTINGS.maxDequeueCount,
     messageEncoding: encoding === "none" ? "none" : "base64",
   };
@@ -88,7 +97,8 @@ export function parseHostConfig(hostJson: unknown): HostConfig {
 export function resolveAppSettings(text: string, env: NodeJS.ProcessEnv): string {
   return text.replace(/%([^%]+)%/g, (_, name: string) => {
     const value = env[name];
-    if (value === undefined) throw new Error(`App setting "${name}" referenced as %${name}% is not set.`);
+    if (value === undefined)
+      throw new Error(`App setting "${name}" referenced as %${name}% is not set.`);
     return value;
   });
 }

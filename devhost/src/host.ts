@@ -4,7 +4,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { QueueServiceClient } from "@azure/storage-queue";
-import { applySettings, importEntryFiles, readHostJson, readLocalSettings, resolveEntryFiles } from "./app-loader.js";
+import {
+  applySettings,
+  importEntryFiles,
+  readHostJson,
+  readLocalSettings,
+  resolveEntryFiles,
+} from "./app-loader.js";
 import { HOST_VERSION, loadWithRegistry } from "./core-api.js";
 import type { HostExtension, HostServices, RegisteredFunction } from "./extension.js";
 import { loadFunctionsLibrary } from "./functions-library.js";
@@ -86,15 +92,24 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
 }
 
 function connectionStringFor(fn: RegisteredFunction): string {
-  const setting = typeof fn.trigger.connection === "string" && fn.trigger.connection !== "" ? fn.trigger.connection : STORAGE_SETTING;
+  const setting =
+    typeof fn.trigger.connection === "string" && fn.trigger.connection !== ""
+      ? fn.trigger.connection
+      : STORAGE_SETTING;
   const value = process.env[setting] ?? process.env[`AzureWebJobs${setting}`];
   if (value === undefined || value === "") {
-    throw new Error(`Queue trigger "${fn.name}": app setting "${setting}" (the connection string) is not set.`);
+    throw new Error(
+      `Queue trigger "${fn.name}": app setting "${setting}" (the connection string) is not set.`,
+    );
   }
   return value;
 }
 
-function describeFunction(fn: RegisteredFunction, route: HttpRoute | undefined, baseUrl: string): string {
+function describeFunction(
+  fn: RegisteredFunction,
+  route: HttpRoute | undefined,
+  baseUrl: string,
+): string {
   if (route !== undefined) {
     const methods = route.methods === undefined ? "ALL" : [...route.methods].join(",");
     return `${fn.name}: [${methods}] ${baseUrl}/${route.template.template}`;
@@ -103,7 +118,11 @@ function describeFunction(fn: RegisteredFunction, route: HttpRoute | undefined, 
   return `${fn.name}: ${fn.trigger.type}${typeof detail === "string" ? ` (${detail})` : ""}`;
 }
 
-async function runHooks(registry: AppRegistry, name: HookName, context: Record<string, unknown>): Promise<void> {
+async function runHooks(
+  registry: AppRegistry,
+  name: HookName,
+  context: Record<string, unknown>,
+): Promise<void> {
   for (const hook of registry.hooks(name)) await hook(context);
 }
 
@@ -117,7 +136,8 @@ function createQueueListeners(
   return functions
     .filter((fn) => fn.trigger.type.toLowerCase() === "queuetrigger")
     .map((fn) => {
-      if (typeof fn.trigger.queueName !== "string") throw new Error(`Queue trigger "${fn.name}" has no queueName.`);
+      if (typeof fn.trigger.queueName !== "string")
+        throw new Error(`Queue trigger "${fn.name}" has no queueName.`);
       const queueName = resolveAppSettings(fn.trigger.queueName, process.env).toLowerCase();
       const connection = connectionStringFor(fn);
       let service = services.get(connection);
@@ -136,13 +156,21 @@ function createQueueListeners(
     });
 }
 
-function createTimerListeners(functions: readonly RegisteredFunction[], invoker: Invoker, sink: LogSink): TimerListener[] {
+function createTimerListeners(
+  functions: readonly RegisteredFunction[],
+  invoker: Invoker,
+  sink: LogSink,
+): TimerListener[] {
   const timeZone = process.env.WEBSITE_TIME_ZONE || undefined;
   return functions
     .filter((fn) => fn.trigger.type.toLowerCase() === "timertrigger")
     .map((fn) => {
-      if (typeof fn.trigger.schedule !== "string") throw new Error(`Timer trigger "${fn.name}" has no schedule.`);
-      const schedule = parseTimerSchedule(resolveAppSettings(fn.trigger.schedule, process.env), timeZone);
+      if (typeof fn.trigger.schedule !== "string")
+        throw new Error(`Timer trigger "${fn.name}" has no schedule.`);
+      const schedule = parseTimerSchedule(
+        resolveAppSettings(fn.trigger.schedule, process.env),
+        timeZone,
+      );
       return new TimerListener({
         fn,
         schedule,
@@ -171,11 +199,15 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   const functions = registry.functions();
   const library = loadFunctionsLibrary(appDir);
 
-  const extensionTriggers = new Set(extensions.flatMap((e) => e.triggerTypes.map((t) => t.toLowerCase())));
+  const extensionTriggers = new Set(
+    extensions.flatMap((e) => e.triggerTypes.map((t) => t.toLowerCase())),
+  );
   for (const fn of functions) {
     const type = fn.trigger.type.toLowerCase();
     if (!BUILT_IN_TRIGGERS.has(type) && !extensionTriggers.has(type)) {
-      log.warn(`Function "${fn.name}" uses trigger "${fn.trigger.type}", which devhost cannot run; it is ignored.`);
+      log.warn(
+        `Function "${fn.name}" uses trigger "${fn.trigger.type}", which devhost cannot run; it is ignored.`,
+      );
     }
   }
 
@@ -185,7 +217,11 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   const timers = createTimerListeners(functions, invoker, sink);
   const queues = createQueueListeners(functions, config, invoker, sink);
   // App-level hooks share one hookData, as the worker's appHookData.
-  await runHooks(registry, "appStart", { hookData: appHookData, appHookData, functionAppDirectory: appDir });
+  await runHooks(registry, "appStart", {
+    hookData: appHookData,
+    appHookData,
+    functionAppDirectory: appDir,
+  });
 
   let baseUrl = "";
   const server = createServer(
@@ -203,7 +239,12 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   );
   const listenHost = options.host ?? "127.0.0.1";
   const port = await listen(server, options.port, listenHost);
-  const urlHost = listenHost === "0.0.0.0" || listenHost === "::" ? "127.0.0.1" : listenHost.includes(":") ? `[${listenHost}]` : listenHost;
+  const urlHost =
+    listenHost === "0.0.0.0" || listenHost === "::"
+      ? "127.0.0.1"
+      : listenHost.includes(":")
+        ? `[${listenHost}]`
+        : listenHost;
   baseUrl = `http://${urlHost}:${port}`;
 
   const started: Listener[] = [];
@@ -214,12 +255,16 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
       const closed = closeServer(server, options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
       await Promise.allSettled(started.map((l) => l.stop()));
       for (const extension of [...startedExtensions].reverse()) {
-        await extension.stop().catch((error: unknown) => log.error(`Extension "${extension.name}" failed to stop: ${String(error)}`));
+        await extension
+          .stop()
+          .catch((error: unknown) =>
+            log.error(`Extension "${extension.name}" failed to stop: ${String(error)}`),
+          );
       }
       await closed;
       await invoker.drain();
-      await runHooks(registry, "appTerminate", { hookData: appHookData, appHookData }).catch((error: unknown) =>
-        log.error(`appTerminate hook failed: ${String(error)}`),
+      await runHooks(registry, "appTerminate", { hookData: appHookData, appHookData }).catch(
+        (error: unknown) => log.error(`appTerminate hook failed: ${String(error)}`),
       );
       log.info("Host stopped.");
     })();

@@ -8,7 +8,14 @@ export type {
   InvokeOptions,
   RegisteredFunction,
 } from "./extension.js";
-export { createConsoleSink, silentSink, formatRecord, type LogLevel, type LogRecord, type LogSink } from "./logging.js";
+export {
+  createConsoleSink,
+  silentSink,
+  formatRecord,
+  type LogLevel,
+  type LogRecord,
+  type LogSink,
+} from "./logging.js";
 export { parseHostConfig, type HostConfig, type QueueSettings } from "./host-config.js";
 export { parseRouteTemplate, type RouteTemplate } from "./http/route-template.js";
 export { parseTimerSchedule, type TimerSchedule } from "./timer/schedule.js";

@@ -2,7 +2,12 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { format } from "node:util";
-import type { BindingDefinition, HostExtension, InvokeOptions, RegisteredFunction } from "./extension.js";
+import type {
+  BindingDefinition,
+  HostExtension,
+  InvokeOptions,
+  RegisteredFunction,
+} from "./extension.js";
 import type { FunctionsLibrary, InvocationContextLike } from "./functions-library.js";
 import type { LogSink } from "./logging.js";
 import { toLogLevel } from "./logging.js";
@@ -42,7 +47,10 @@ function prepare(fn: RegisteredFunction): PreparedFunction {
       extraInputs.push({ name, binding });
     } else if (binding.direction === "out") outputs.push(named);
   }
-  return { options: { trigger, return: returnBinding, extraInputs: inputs, extraOutputs: outputs }, extraInputs };
+  return {
+    options: { trigger, return: returnBinding, extraInputs: inputs, extraOutputs: outputs },
+    extraInputs,
+  };
 }
 
 /** JSON strings become objects, as the worker's fromRpcTypedData does for `json` typed data. */
@@ -90,11 +98,19 @@ export class Invoker {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
-  async invoke(fn: RegisteredFunction, triggerValue: unknown, options?: ExecuteOptions): Promise<unknown> {
+  async invoke(
+    fn: RegisteredFunction,
+    triggerValue: unknown,
+    options?: ExecuteOptions,
+  ): Promise<unknown> {
     return (await this.execute(fn, triggerValue, options)).result;
   }
 
-  execute(fn: RegisteredFunction, triggerValue: unknown, options: ExecuteOptions = {}): Promise<Execution> {
+  execute(
+    fn: RegisteredFunction,
+    triggerValue: unknown,
+    options: ExecuteOptions = {},
+  ): Promise<Execution> {
     const run = this.#run(fn, triggerValue, options);
     this.#inFlight.add(run);
     const forget = (): void => {
@@ -113,7 +129,11 @@ export class Invoker {
     return prepared;
   }
 
-  async #run(fn: RegisteredFunction, triggerValue: unknown, options: ExecuteOptions): Promise<Execution> {
+  async #run(
+    fn: RegisteredFunction,
+    triggerValue: unknown,
+    options: ExecuteOptions,
+  ): Promise<Execution> {
     const { library, sink, registry } = this.#deps;
     const prepared = this.#preparedFor(fn);
     const invocationId = options.invocationId ?? randomUUID();
@@ -124,7 +144,13 @@ export class Invoker {
       triggerMetadata: options.triggerMetadata,
       options: prepared.options,
       logHandler: (level: unknown, ...args: unknown[]) => {
-        sink.write({ time: new Date(), level: toLogLevel(level), message: format(...args), functionName, invocationId });
+        sink.write({
+          time: new Date(),
+          level: toLogLevel(level),
+          message: format(...args),
+          functionName,
+          invocationId,
+        });
       },
     });
     for (const { name, binding } of prepared.extraInputs) {

@@ -14,7 +14,9 @@ describe("logging", () => {
       false,
     );
     expect(line).toBe("10:11:12.345 WARN  [jobs#0f8fad5b] careful");
-    expect(formatRecord({ time: new Date(0), level: "information", message: "up" }, false)).toBe("00:00:00.000 INFO  [host] up");
+    expect(formatRecord({ time: new Date(0), level: "information", message: "up" }, false)).toBe(
+      "00:00:00.000 INFO  [host] up",
+    );
   });
 
   it("redacts account keys, SAS signatures and bearer tokens", () => {

@@ -17,7 +17,14 @@ export interface LogSink {
   write(record: LogRecord): void;
 }
 
-const rank: Record<LogLevel, number> = { trace: 0, debug: 1, information: 2, warning: 3, error: 4, critical: 5 };
+const rank: Record<LogLevel, number> = {
+  trace: 0,
+  debug: 1,
+  information: 2,
+  warning: 3,
+  error: 4,
+  critical: 5,
+};
 const label: Record<LogLevel, string> = {
   trace: "TRACE",
   debug: "DEBUG",
@@ -58,7 +65,9 @@ const secretPatterns: readonly RegExp[] = [
 export function redactSecrets(message: string): string {
   let out = message;
   for (const pattern of secretPatterns) {
-    out = out.replace(pattern, (_m, key: string) => (key.endsWith("=") || key.endsWith(" ") ? `${key}***` : `${key}=***`));
+    out = out.replace(pattern, (_m, key: string) =>
+      key.endsWith("=") || key.endsWith(" ") ? `${key}***` : `${key}=***`,
+    );
   }
   return out;
 }

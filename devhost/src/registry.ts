@@ -5,7 +5,12 @@ import type { BindingDefinition, RegisteredFunction } from "./extension.js";
 export type HookName = "appStart" | "appTerminate" | "preInvocation" | "postInvocation";
 export type HookCallback = (context: Record<string, unknown>) => unknown;
 
-const hookNames: readonly string[] = ["appStart", "appTerminate", "preInvocation", "postInvocation"];
+const hookNames: readonly string[] = [
+  "appStart",
+  "appTerminate",
+  "preInvocation",
+  "postInvocation",
+];
 
 /** Thrown for registrations the real worker rejects, with the worker's wording. */
 export class RegistrationError extends Error {
@@ -31,7 +36,7 @@ export function isTriggerType(type: string): boolean {
 /** Validates `registerFunction` metadata and turns it into a RegisteredFunction. */
 export function toRegisteredFunction(metadata: unknown, callback: unknown): RegisteredFunction {
   if (!isRecord(metadata) || typeof metadata.name !== "string" || metadata.name === "") {
-    throw new RegistrationError("Function metadata must have a non-empty \"name\".");
+    throw new RegistrationError('Function metadata must have a non-empty "name".');
   }
   if (typeof callback !== "function") {
     throw new RegistrationError(`Function "${metadata.name}" has no callback.`);
@@ -42,14 +47,18 @@ export function toRegisteredFunction(metadata: unknown, callback: unknown): Regi
   const bindings: Record<string, BindingDefinition> = {};
   for (const [bindingName, binding] of Object.entries(metadata.bindings)) {
     if (!isBinding(binding)) {
-      throw new RegistrationError(`Binding "${bindingName}" of function "${metadata.name}" needs a type and direction.`);
+      throw new RegistrationError(
+        `Binding "${bindingName}" of function "${metadata.name}" needs a type and direction.`,
+      );
     }
     bindings[bindingName] = binding;
   }
   const triggers = Object.entries(bindings).filter(([, b]) => isTriggerType(b.type));
   const [first] = triggers;
   if (triggers.length !== 1 || first === undefined) {
-    throw new RegistrationError(`Function "${metadata.name}" must have exactly one trigger binding.`);
+    throw new RegistrationError(
+      `Function "${metadata.name}" must have exactly one trigger binding.`,
+    );
   }
   const [triggerBindingName, trigger] = first;
   const fn: RegisteredFunction = {
@@ -78,16 +87,20 @@ export class AppRegistry {
   }
 
   registerFunction(metadata: unknown, callback: unknown): Disposable {
-    if (this.#locked) throw new RegistrationError("A function can only be registered during app startup.");
+    if (this.#locked)
+      throw new RegistrationError("A function can only be registered during app startup.");
     const fn = toRegisteredFunction(metadata, callback);
     const key = fn.name.toLowerCase();
     // Function names are case-insensitive on the host, so "Foo" and "foo" collide.
     if (this.#functions.has(key)) {
-      throw new RegistrationError(`A function with the name "${fn.name}" has already been registered.`);
+      throw new RegistrationError(
+        `A function with the name "${fn.name}" has already been registered.`,
+      );
     }
     this.#functions.set(key, fn);
     return new Disposable(() => {
-      if (this.#locked) throw new RegistrationError("A function can only be disposed during app startup.");
+      if (this.#locked)
+        throw new RegistrationError("A function can only be disposed during app startup.");
       this.#functions.delete(key);
     });
   }

@@ -14,7 +14,9 @@ const EMPTY = Buffer.alloc(0);
 export function readRequestBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limitBytes) {
-    return Promise.reject(new PayloadTooLargeError(`Request body of ${declared} bytes exceeds ${limitBytes} bytes.`));
+    return Promise.reject(
+      new PayloadTooLargeError(`Request body of ${declared} bytes exceeds ${limitBytes} bytes.`),
+    );
   }
   if (declared === 0 && req.headers["transfer-encoding"] === undefined) {
     req.resume();

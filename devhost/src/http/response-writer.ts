@@ -43,7 +43,11 @@ function setHeaders(res: ServerResponse, headers: unknown): void {
     if (cookies.length > 0) res.appendHeader("set-cookie", cookies);
     return;
   }
-  const entries: Iterable<unknown> = Array.isArray(headers) ? headers : isRecord(headers) ? Object.entries(headers) : [];
+  const entries: Iterable<unknown> = Array.isArray(headers)
+    ? headers
+    : isRecord(headers)
+      ? Object.entries(headers)
+      : [];
   for (const entry of entries) {
     if (!Array.isArray(entry) || entry.length !== 2) continue;
     const [name, value] = entry as [unknown, unknown];
@@ -71,20 +75,38 @@ function isStreamBody(body: object): body is WebReadableStream | AsyncIterable<u
   return body instanceof ReadableStream || body instanceof Readable || Symbol.asyncIterator in body;
 }
 
-async function streamBody(res: ServerResponse, body: WebReadableStream | AsyncIterable<unknown>): Promise<void> {
+async function streamBody(
+  res: ServerResponse,
+  body: WebReadableStream | AsyncIterable<unknown>,
+): Promise<void> {
   if (!res.hasHeader("content-length")) res.flushHeaders();
   const source =
-    body instanceof Readable ? body : body instanceof ReadableStream ? Readable.fromWeb(body) : Readable.from(body);
+    body instanceof Readable
+      ? body
+      : body instanceof ReadableStream
+        ? Readable.fromWeb(body)
+        : Readable.from(body);
   await pipeline(source, res);
 }
 
-function endWith(res: ServerResponse, body: string | Uint8Array, defaultType: string | undefined): void {
-  if (defaultType !== undefined && !res.hasHeader("content-type")) res.setHeader("content-type", defaultType);
-  res.setHeader("content-length", typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
+function endWith(
+  res: ServerResponse,
+  body: string | Uint8Array,
+  defaultType: string | undefined,
+): void {
+  if (defaultType !== undefined && !res.hasHeader("content-type"))
+    res.setHeader("content-type", defaultType);
+  res.setHeader(
+    "content-length",
+    typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
+  );
   res.end(body);
 }
 
-async function writeLibraryResponse(res: ServerResponse, response: HttpResponseLike): Promise<void> {
+async function writeLibraryResponse(
+  res: ServerResponse,
+  response: HttpResponseLike,
+): Promise<void> {
   res.statusCode = response.status;
   setHeaders(res, response.headers);
   setCookies(res, response.cookies);
@@ -100,7 +122,11 @@ async function writeLibraryResponse(res: ServerResponse, response: HttpResponseL
  * piped as they arrive; other body kinds (Blob, FormData, URLSearchParams) go through the library's
  * HttpResponse so they serialise exactly as on the real worker.
  */
-export async function writeHttpResponse(res: ServerResponse, result: unknown, library: FunctionsLibrary): Promise<void> {
+export async function writeHttpResponse(
+  res: ServerResponse,
+  result: unknown,
+  library: FunctionsLibrary,
+): Promise<void> {
   if (result === undefined || result === null) {
     res.statusCode = 204;
     res.end();

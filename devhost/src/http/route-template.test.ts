@@ -41,7 +41,10 @@ describe("parseRouteTemplate", () => {
   });
 
   it("supports several parameters in one segment", () => {
-    expect(parseRouteTemplate("files/{name}.{ext}").match("/files/report.pdf")).toEqual({ name: "report", ext: "pdf" });
+    expect(parseRouteTemplate("files/{name}.{ext}").match("/files/report.pdf")).toEqual({
+      name: "report",
+      ext: "pdf",
+    });
   });
 
   it("rejects malformed templates", () => {
@@ -51,7 +54,15 @@ describe("parseRouteTemplate", () => {
   });
 
   it("orders literal before constrained before plain before catch-all", () => {
-    const templates = ["a/{*rest}", "a/{id}", "a/{id:int}", "a/latest", "a"].map(parseRouteTemplate);
-    expect(templates.sort(comparePrecedence).map((t) => t.template)).toEqual(["a", "a/latest", "a/{id:int}", "a/{id}", "a/{*rest}"]);
+    const templates = ["a/{*rest}", "a/{id}", "a/{id:int}", "a/latest", "a"].map(
+      parseRouteTemplate,
+    );
+    expect(templates.sort(comparePrecedence).map((t) => t.template)).toEqual([
+      "a",
+      "a/latest",
+      "a/{id:int}",
+      "a/{id}",
+      "a/{*rest}",
+    ]);
   });
 });

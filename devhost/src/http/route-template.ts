@@ -170,7 +170,10 @@ function parseSegment(segment: string, template: string): Part[] {
       }
     }
     if (close < 0) throw new RouteTemplateError(`Unclosed "{" in route "${template}".`);
-    parts.push({ kind: "parameter", parameter: parseParameter(segment.slice(open + 1, close), template) });
+    parts.push({
+      kind: "parameter",
+      parameter: parseParameter(segment.slice(open + 1, close), template),
+    });
     i = close + 1;
   }
   return parts;
@@ -199,14 +202,20 @@ function decode(value: string): string {
 /** Compiles a route template (without leading slash) to a matcher over URL paths. */
 export function parseRouteTemplate(template: string): RouteTemplate {
   const trimmed = template.replace(/^[~/]+|\/+$/g, "");
-  const segments = trimmed === "" ? [] : trimmed.split("/").map((segment) => parseSegment(segment, template));
+  const segments =
+    trimmed === "" ? [] : trimmed.split("/").map((segment) => parseSegment(segment, template));
   const parameters: RouteParameter[] = [];
   let pattern = "";
   segments.forEach((parts, index) => {
     const [only] = parts;
-    const whole = parts.length === 1 && only !== undefined && only.kind === "parameter" ? only.parameter : undefined;
+    const whole =
+      parts.length === 1 && only !== undefined && only.kind === "parameter"
+        ? only.parameter
+        : undefined;
     if (whole?.catchAll && index !== segments.length - 1) {
-      throw new RouteTemplateError(`A catch-all parameter must be the last segment of route "${template}".`);
+      throw new RouteTemplateError(
+        `A catch-all parameter must be the last segment of route "${template}".`,
+      );
     }
     if (whole !== undefined) {
       parameters.push(whole);

@@ -15,21 +15,37 @@ function httpFunction(name: string, route?: string, methods?: string[]): Registe
 
 describe("router", () => {
   const routes = buildRoutes(
-    [httpFunction("byId", "jobs/{id}", ["GET"]), httpFunction("cancel", "jobs/{id}", ["DELETE"]), httpFunction("health")],
+    [
+      httpFunction("byId", "jobs/{id}", ["GET"]),
+      httpFunction("cancel", "jobs/{id}", ["DELETE"]),
+      httpFunction("health"),
+    ],
     "api",
   );
 
   it("applies the route prefix and defaults the route to the function name", () => {
-    expect(matchRoute(routes, "GET", "/api/health")).toMatchObject({ kind: "found", route: { fn: { name: "health" } } });
-    expect(matchRoute(buildRoutes([httpFunction("health")], ""), "POST", "/health").kind).toBe("found");
+    expect(matchRoute(routes, "GET", "/api/health")).toMatchObject({
+      kind: "found",
+      route: { fn: { name: "health" } },
+    });
+    expect(matchRoute(buildRoutes([httpFunction("health")], ""), "POST", "/health").kind).toBe(
+      "found",
+    );
   });
 
   it("picks the function by method among routes sharing a template", () => {
-    expect(matchRoute(routes, "DELETE", "/api/jobs/9")).toMatchObject({ kind: "found", params: { id: "9" }, route: { fn: { name: "cancel" } } });
+    expect(matchRoute(routes, "DELETE", "/api/jobs/9")).toMatchObject({
+      kind: "found",
+      params: { id: "9" },
+      route: { fn: { name: "cancel" } },
+    });
   });
 
   it("lists every allowed method on 405 and reports 404 for unknown paths", () => {
-    expect(matchRoute(routes, "PUT", "/api/jobs/9")).toEqual({ kind: "method-not-allowed", allow: ["DELETE", "GET"] });
+    expect(matchRoute(routes, "PUT", "/api/jobs/9")).toEqual({
+      kind: "method-not-allowed",
+      allow: ["DELETE", "GET"],
+    });
     expect(matchRoute(routes, "GET", "/api/nothing")).toEqual({ kind: "not-found" });
   });
 });

@@ -20,20 +20,32 @@ export type RouteMatch =
 function methodsOf(fn: RegisteredFunction): ReadonlySet<string> | undefined {
   const methods = fn.trigger.methods;
   if (!Array.isArray(methods) || methods.length === 0) return undefined;
-  return new Set(methods.filter((m): m is string => typeof m === "string").map((m) => m.toUpperCase()));
+  return new Set(
+    methods.filter((m): m is string => typeof m === "string").map((m) => m.toUpperCase()),
+  );
 }
 
 /** Builds routes for every httpTrigger function; the route defaults to the function name. */
-export function buildRoutes(functions: readonly RegisteredFunction[], routePrefix: string): HttpRoute[] {
+export function buildRoutes(
+  functions: readonly RegisteredFunction[],
+  routePrefix: string,
+): HttpRoute[] {
   const routes: HttpRoute[] = [];
   for (const fn of functions) {
     if (fn.trigger.type.toLowerCase() !== "httptrigger") continue;
-    const route = typeof fn.trigger.route === "string" && fn.trigger.route !== "" ? fn.trigger.route : fn.name;
+    const route =
+      typeof fn.trigger.route === "string" && fn.trigger.route !== "" ? fn.trigger.route : fn.name;
     const full = [routePrefix, route.replace(/^\/+/, "")].filter((part) => part !== "").join("/");
     const responseBinding =
-      Object.entries(fn.bindings).find(([, b]) => b.type.toLowerCase() === "http" && b.direction === "out")?.[0] ??
-      "$return";
-    routes.push({ fn, template: parseRouteTemplate(full), methods: methodsOf(fn), responseBinding });
+      Object.entries(fn.bindings).find(
+        ([, b]) => b.type.toLowerCase() === "http" && b.direction === "out",
+      )?.[0] ?? "$return";
+    routes.push({
+      fn,
+      template: parseRouteTemplate(full),
+      methods: methodsOf(fn),
+      responseBinding,
+    });
   }
   return routes.sort((a, b) => comparePrecedence(a.template, b.template));
 }
@@ -44,9 +56,12 @@ export function matchRoute(routes: readonly HttpRoute[], method: string, path: s
   for (const route of routes) {
     const params = route.template.match(path);
     if (params === undefined) continue;
-    if (route.methods === undefined || route.methods.has(method)) return { kind: "found", route, params };
+    if (route.methods === undefined || route.methods.has(method))
+      return { kind: "found", route, params };
     allow ??= new Set();
     for (const m of route.methods) allow.add(m);
   }
-  return allow === undefined ? { kind: "not-found" } : { kind: "method-not-allowed", allow: [...allow].sort() };
+  return allow === undefined
+    ? { kind: "not-found" }
+    : { kind: "method-not-allowed", allow: [...allow].sort() };
 }

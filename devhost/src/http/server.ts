@@ -26,9 +26,18 @@ export interface HttpHandlerDeps {
 const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
 const HTTP_REASON = "This function was invoked by an HTTP request.";
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -48,13 +57,24 @@ function describeTrigger(fn: RegisteredFunction): Record<string, unknown> {
 }
 
 /** Builds the (req, res) listener; HTTP-triggered functions run through the shared Invoker. */
-export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHttpHandler(
+  deps: HttpHandlerDeps,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const extensionRoutes = deps.extensions.filter(
-    (e): e is HostExtension & { httpPathPrefix: string; handleHttp: NonNullable<HostExtension["handleHttp"]> } =>
-      typeof e.httpPathPrefix === "string" && typeof e.handleHttp === "function",
+    (
+      e,
+    ): e is HostExtension & {
+      httpPathPrefix: string;
+      handleHttp: NonNullable<HostExtension["handleHttp"]>;
+    } => typeof e.httpPathPrefix === "string" && typeof e.handleHttp === "function",
   );
 
-  async function runFunction(req: IncomingMessage, res: ServerResponse, route: HttpRoute, params: Record<string, string>) {
+  async function runFunction(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: HttpRoute,
+    params: Record<string, string>,
+  ) {
     const method = req.method ?? "GET";
     let body: Buffer | undefined;
     if (!NO_BODY_METHODS.has(method)) {
@@ -62,7 +82,12 @@ export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage,
         body = await readRequestBody(req, deps.maxRequestBodyBytes);
       } catch (error) {
         if (error instanceof PayloadTooLargeError) {
-          sendJson(res, 413, { error: "Payload Too Large", detail: error.message }, { connection: "close" });
+          sendJson(
+            res,
+            413,
+            { error: "Payload Too Large", detail: error.message },
+            { connection: "close" },
+          );
           return;
         }
         throw error;
@@ -71,7 +96,10 @@ export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage,
       req.resume();
     }
     const host = req.headers.host;
-    const url = host === undefined ? `${deps.fallbackOrigin()}${req.url ?? "/"}` : `http://${host}${req.url ?? "/"}`;
+    const url =
+      host === undefined
+        ? `${deps.fallbackOrigin()}${req.url ?? "/"}`
+        : `http://${host}${req.url ?? "/"}`;
     const request = new deps.library.HttpRequest({
       method,
       url,
@@ -82,10 +110,15 @@ export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage,
     const invocationId = randomUUID();
     let invoked = false;
     try {
-      const execution = await deps.invoker.execute(route.fn, request, { reason: HTTP_REASON, invocationId });
+      const execution = await deps.invoker.execute(route.fn, request, {
+        reason: HTTP_REASON,
+        invocationId,
+      });
       invoked = true;
       const result =
-        route.responseBinding === "$return" ? execution.result : execution.context.extraOutputs.get(route.responseBinding);
+        route.responseBinding === "$return"
+          ? execution.result
+          : execution.context.extraOutputs.get(route.responseBinding);
       await writeHttpResponse(res, result, deps.library);
     } catch (error) {
       // A failed invocation is logged by the invoker; only response conversion failures surface here first.
@@ -154,4 +187,3 @@ export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage,
     });
   };
 }
-

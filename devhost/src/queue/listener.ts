@@ -52,13 +52,12 @@ export class QueueListener {
   /** Sleeps for `ms`, or until woken by a finished message or by stop(). */
   #pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        if (self.#wake === done) self.#wake = undefined;
+        if (this.#wake === done) this.#wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.#wake = done;
     });
   }
@@ -112,7 +111,10 @@ export class QueueListener {
       try {
         text = decodeMessageText(message.messageText, settings.messageEncoding);
       } catch (error) {
-        this.#log("error", `${(error as Error).message} Moving message ${message.messageId} to poison.`);
+        this.#log(
+          "error",
+          `${(error as Error).message} Moving message ${message.messageId} to poison.`,
+        );
         await this.#moveToPoison(message);
         return;
       }
@@ -128,7 +130,10 @@ export class QueueListener {
       }
       await queue.deleteMessage(message.messageId, message.popReceipt);
     } catch (error) {
-      this.#log("error", `Queue message ${message.messageId} of "${fn.name}" could not be settled: ${(error as Error).message}`);
+      this.#log(
+        "error",
+        `Queue message ${message.messageId} of "${fn.name}" could not be settled: ${(error as Error).message}`,
+      );
     }
   }
 

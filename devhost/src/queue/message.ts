@@ -12,7 +12,9 @@ export function decodeMessageText(text: string, encoding: "base64" | "none"): st
   if (encoding === "none") return text;
   const compact = text.replace(/\s+/g, "");
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
-    throw new MessageDecodingError("Message is not valid base64 but host.json messageEncoding is base64.");
+    throw new MessageDecodingError(
+      "Message is not valid base64 but host.json messageEncoding is base64.",
+    );
   }
   return Buffer.from(compact, "base64").toString("utf8");
 }
@@ -29,7 +31,10 @@ export function toTriggerValue(text: string): unknown {
 }
 
 /** `context.triggerMetadata` for a queue trigger, camel-cased as the library presents it. */
-export function queueTriggerMetadata(message: DequeuedMessageItem, decodedText: string): Record<string, unknown> {
+export function queueTriggerMetadata(
+  message: DequeuedMessageItem,
+  decodedText: string,
+): Record<string, unknown> {
   return {
     queueTrigger: decodedText,
     id: message.messageId,

@@ -69,14 +69,20 @@ export class TimerListener {
   #arm(): void {
     if (!this.#running) return;
     const now = this.#now();
-    const next = this.#status.next !== undefined && this.#status.next > now ? this.#status.next : this.#deps.schedule.next(now);
+    const next =
+      this.#status.next !== undefined && this.#status.next > now
+        ? this.#status.next
+        : this.#deps.schedule.next(now);
     this.#status.next = next;
     if (next === undefined) return;
     const wait = next.getTime() - now.getTime();
-    this.#timer = setTimeout(() => {
-      if (wait > MAX_TIMEOUT_MS) this.#arm();
-      else this.#fire(next, "Timer fired");
-    }, Math.min(wait, MAX_TIMEOUT_MS));
+    this.#timer = setTimeout(
+      () => {
+        if (wait > MAX_TIMEOUT_MS) this.#arm();
+        else this.#fire(next, "Timer fired");
+      },
+      Math.min(wait, MAX_TIMEOUT_MS),
+    );
   }
 
   #fire(scheduledAt: Date, reason: string): void {

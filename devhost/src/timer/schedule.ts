@@ -18,12 +18,15 @@ export function parseTimerSchedule(expression: string, timeZone?: string): Timer
   const trimmed = expression.trim();
   if (/^(\d+\.)?\d{1,2}:\d{1,2}:\d{1,2}$/.test(trimmed)) {
     const intervalMs = parseTimeSpanMs(trimmed);
-    if (intervalMs === undefined || intervalMs <= 0) throw new TimerScheduleError(`Invalid interval "${expression}".`);
+    if (intervalMs === undefined || intervalMs <= 0)
+      throw new TimerScheduleError(`Invalid interval "${expression}".`);
     return { expression: trimmed, next: (after) => new Date(after.getTime() + intervalMs) };
   }
   const fields = trimmed.split(/\s+/).length;
   if (fields !== 5 && fields !== 6) {
-    throw new TimerScheduleError(`Schedule "${expression}" must have six NCRONTAB fields (or five cron fields).`);
+    throw new TimerScheduleError(
+      `Schedule "${expression}" must have six NCRONTAB fields (or five cron fields).`,
+    );
   }
   let cron: Cron;
   try {

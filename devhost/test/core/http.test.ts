@@ -8,7 +8,12 @@ let logs: CapturingSink;
 
 beforeAll(async () => {
   logs = capturingSink();
-  host = await startHost({ appDir: fixture("http-app"), port: 0, logger: logs, maxRequestBodyBytes: 1024 });
+  host = await startHost({
+    appDir: fixture("http-app"),
+    port: 0,
+    logger: logs,
+    maxRequestBodyBytes: 1024,
+  });
 });
 
 afterAll(async () => {
@@ -20,7 +25,10 @@ const get = (path: string, init?: RequestInit) => fetch(`${host.url}${path}`, in
 describe("HTTP routing", () => {
   it("matches route parameters with int, alpha and guid constraints", async () => {
     expect(await (await get("/api/items/42")).json()).toEqual({ id: 42, matched: "int" });
-    expect(await (await get("/api/items/widget")).json()).toEqual({ name: "widget", matched: "alpha" });
+    expect(await (await get("/api/items/widget")).json()).toEqual({
+      name: "widget",
+      matched: "alpha",
+    });
     const guid = "0f8fad5b-d9cb-469f-a165-70867728950e";
     expect(await (await get(`/api/things/${guid}`)).json()).toEqual({ id: guid });
     expect((await get("/api/things/not-a-guid")).status).toBe(404);
@@ -54,15 +62,31 @@ describe("HTTP routing", () => {
   it("passes query strings, headers and the full URL to the handler and logs context.log", async () => {
     const res = await get("/api/query?q=1&q=two", { headers: { "x-test": "hello" } });
     const body = (await res.json()) as { q: string[]; header: string; url: string };
-    expect(body).toEqual({ q: ["1", "two"], header: "hello", url: `${host.url}/api/query?q=1&q=two` });
-    expect(logs.records.some((r) => r.functionName === "query" && r.message === "query called with 1")).toBe(true);
-    expect(logs.records.some((r) => /^Executed 'Functions\.query' \(Succeeded, Id=[0-9a-f-]{36}, Duration=\d+ms\)$/.test(r.message))).toBe(true);
+    expect(body).toEqual({
+      q: ["1", "two"],
+      header: "hello",
+      url: `${host.url}/api/query?q=1&q=two`,
+    });
+    expect(
+      logs.records.some((r) => r.functionName === "query" && r.message === "query called with 1"),
+    ).toBe(true);
+    expect(
+      logs.records.some((r) =>
+        /^Executed 'Functions\.query' \(Succeeded, Id=[0-9a-f-]{36}, Duration=\d+ms\)$/.test(
+          r.message,
+        ),
+      ),
+    ).toBe(true);
   });
 });
 
 describe("HTTP bodies and responses", () => {
   it("round-trips JSON, text and binary bodies", async () => {
-    const json = await get("/api/echo/json", { method: "POST", body: JSON.stringify({ a: [1, 2] }), headers: { "content-type": "application/json" } });
+    const json = await get("/api/echo/json", {
+      method: "POST",
+      body: JSON.stringify({ a: [1, 2] }),
+      headers: { "content-type": "application/json" },
+    });
     expect(json.status).toBe(201);
     expect(json.headers.get("content-type")).toBe("application/json");
     expect(await json.json()).toEqual({ received: { a: [1, 2] } });
@@ -80,7 +104,10 @@ describe("HTTP bodies and responses", () => {
   it("sends headers and cookies", async () => {
     const res = await get("/api/cookies");
     expect(res.headers.get("x-custom")).toBe("yes");
-    expect(res.headers.getSetCookie()).toEqual(["session=abc; Path=/; HttpOnly; SameSite=Lax", "theme=dark; Max-Age=60"]);
+    expect(res.headers.getSetCookie()).toEqual([
+      "session=abc; Path=/; HttpOnly; SameSite=Lax",
+      "theme=dark; Max-Age=60",
+    ]);
   });
 
   it("sends an HttpResponse instance and answers 204 when the handler returns nothing", async () => {
@@ -116,10 +143,14 @@ describe("HTTP bodies and responses", () => {
     const declared = await get("/api/echo/text", { method: "POST", body: "x".repeat(2048) });
     expect(declared.status).toBe(413);
     const chunkedStatus = await new Promise<number>((resolve, reject) => {
-      const req = request(`${host.url}/api/echo/text`, { method: "POST", headers: { "transfer-encoding": "chunked" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${host.url}/api/echo/text`,
+        { method: "POST", headers: { "transfer-encoding": "chunked" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       for (let i = 0; i < 4; i++) req.write("y".repeat(512));
       req.end();
@@ -133,7 +164,9 @@ describe("HTTP bodies and responses", () => {
     expect(res.status).toBe(500);
     const body = (await res.json()) as { invocationId: string };
     expect(body.invocationId).toMatch(/^[0-9a-f-]{36}$/);
-    const failure = logs.records.find((r) => r.invocationId === body.invocationId && r.level === "error");
+    const failure = logs.records.find(
+      (r) => r.invocationId === body.invocationId && r.level === "error",
+    );
     expect(failure?.message).toContain("Failed");
     expect(failure?.message).toContain("kaboom");
   });

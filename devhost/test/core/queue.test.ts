@@ -11,7 +11,8 @@ interface Seen {
   at?: number;
 }
 
-const seen = (): Seen[] => ((globalThis as { __devhostQueueSeen?: Seen[] }).__devhostQueueSeen ??= []);
+const seen = (): Seen[] =>
+  ((globalThis as { __devhostQueueSeen?: Seen[] }).__devhostQueueSeen ??= []);
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
 let azurite: RunningAzurite;
@@ -41,15 +42,22 @@ describe("queue trigger", () => {
     const queue = service.getQueueClient("work-items");
     expect(await queue.exists()).toBe(true);
     const sent = await queue.sendMessage(base64(JSON.stringify({ job: 7, tags: ["a"] })));
-    const hit = await waitFor(() => seen().find((s) => s.fn === "queueEcho" && s.metadata.id === sent.messageId));
+    const hit = await waitFor(() =>
+      seen().find((s) => s.fn === "queueEcho" && s.metadata.id === sent.messageId),
+    );
     expect(hit.message).toEqual({ job: 7, tags: ["a"] });
-    expect(hit.metadata).toMatchObject({ dequeueCount: 1, queueTrigger: JSON.stringify({ job: 7, tags: ["a"] }) });
+    expect(hit.metadata).toMatchObject({
+      dequeueCount: 1,
+      queueTrigger: JSON.stringify({ job: 7, tags: ["a"] }),
+    });
     for (const key of ["insertionTime", "expirationTime", "nextVisibleTime"]) {
       expect(Number.isNaN(Date.parse(String(hit.metadata[key])))).toBe(false);
     }
     expect(typeof hit.metadata.popReceipt).toBe("string");
     // A successfully processed message is deleted.
-    await waitFor(async () => ((await queue.peekMessages()).peekedMessageItems.length === 0 ? true : undefined));
+    await waitFor(async () =>
+      (await queue.peekMessages()).peekedMessageItems.length === 0 ? true : undefined,
+    );
   });
 
   it("decodes base64 text and hands non-JSON text over as a string", async () => {
@@ -81,16 +89,26 @@ describe("queue trigger", () => {
       return (await poison.peekMessages()).peekedMessageItems[0];
     }, 20_000);
     expect(Buffer.from(poisoned.messageText, "base64").toString()).toBe("doomed");
-    const attempts = seen().filter((s) => s.fn === "queueAlwaysFails" && s.metadata.id === sent.messageId);
+    const attempts = seen().filter(
+      (s) => s.fn === "queueAlwaysFails" && s.metadata.id === sent.messageId,
+    );
     expect(attempts.map((a) => a.metadata.dequeueCount)).toEqual([1, 2]);
     // The second try waited for the 1 s visibility timeout after the first failure.
     expect(attempts[1]!.at! - attempts[0]!.at!).toBeGreaterThanOrEqual(900);
     expect((await queue.peekMessages()).peekedMessageItems).toHaveLength(0);
-    expect(logs.records.some((r) => r.level === "warning" && r.message.includes("Moving message to queue 'always-fails-poison'"))).toBe(true);
+    expect(
+      logs.records.some(
+        (r) =>
+          r.level === "warning" &&
+          r.message.includes("Moving message to queue 'always-fails-poison'"),
+      ),
+    ).toBe(true);
   });
 
   it("runs a batch in parallel but never more than batchSize + newBatchThreshold at once", async () => {
-    const stats = ((globalThis as { __devhostQueueConcurrency?: { max: number; done: number } }).__devhostQueueConcurrency ??= {
+    const stats = ((
+      globalThis as { __devhostQueueConcurrency?: { max: number; done: number } }
+    ).__devhostQueueConcurrency ??= {
       max: 0,
       done: 0,
     });

@@ -4,12 +4,19 @@ import type { HostExtension, HostServices, RegisteredFunction } from "../../src/
 import { startHost, type RunningHost } from "../../src/host.js";
 import { capturingSink, fixture } from "./helpers.js";
 
-const hookLog = (): string[] => ((globalThis as { __devhostHookLog?: string[] }).__devhostHookLog ??= []);
+const hookLog = (): string[] =>
+  ((globalThis as { __devhostHookLog?: string[] }).__devhostHookLog ??= []);
 
 const clientBinding = {
   taskHubName: "FixtureHub",
-  creationUrls: { createNewInstancePostUri: "http://127.0.0.1:1/runtime/webhooks/durabletask/orchestrators/{functionName}" },
-  managementUrls: { id: "INSTANCEID", statusQueryGetUri: "http://127.0.0.1:1/runtime/webhooks/durabletask/instances/INSTANCEID" },
+  creationUrls: {
+    createNewInstancePostUri:
+      "http://127.0.0.1:1/runtime/webhooks/durabletask/orchestrators/{functionName}",
+  },
+  managementUrls: {
+    id: "INSTANCEID",
+    statusQueryGetUri: "http://127.0.0.1:1/runtime/webhooks/durabletask/instances/INSTANCEID",
+  },
   baseUrl: "http://127.0.0.1:1/runtime/webhooks/durabletask",
   requiredQueryStringParameters: "",
   rpcBaseUrl: "http://127.0.0.1:1/durabletask/",
@@ -22,7 +29,8 @@ function fakeDurableExtension(): HostExtension & { services?: HostServices; stop
     triggerTypes: ["orchestrationTrigger", "activityTrigger"],
     httpPathPrefix: "/runtime/webhooks/durabletask/",
     stopped: false,
-    inputBinding: (binding) => (binding.type === "durableClient" ? JSON.stringify(clientBinding) : undefined),
+    inputBinding: (binding) =>
+      binding.type === "durableClient" ? JSON.stringify(clientBinding) : undefined,
     async handleHttp(_req, res) {
       res.writeHead(200, { "content-type": "text/plain" }).end("handled by extension");
     },
@@ -38,9 +46,9 @@ function fakeDurableExtension(): HostExtension & { services?: HostServices; stop
 
 describe("registration through @azure/functions-core", () => {
   it("rejects an app that registers the same function name twice (CommonJS entry)", async () => {
-    await expect(startHost({ appDir: fixture("dup-app"), port: 0, logger: capturingSink() })).rejects.toThrow(
-      /A function with the name "Same" has already been registered/,
-    );
+    await expect(
+      startHost({ appDir: fixture("dup-app"), port: 0, logger: capturingSink() }),
+    ).rejects.toThrow(/A function with the name "Same" has already been registered/);
   });
 });
 
@@ -51,7 +59,12 @@ describe("the extension seam with durable-functions", () => {
 
   beforeAll(async () => {
     process.env.FIXTURE_PRESET = "from-environment";
-    host = await startHost({ appDir: fixture("durable-app"), port: 0, logger: capturingSink(), extensions: [extension] });
+    host = await startHost({
+      appDir: fixture("durable-app"),
+      port: 0,
+      logger: capturingSink(),
+      extensions: [extension],
+    });
   });
 
   afterAll(async () => {
@@ -61,7 +74,9 @@ describe("the extension seam with durable-functions", () => {
   it("captures orchestration, activity and HTTP registrations with their bindings", () => {
     expect(find("helloSequence").trigger.type).toBe("orchestrationTrigger");
     expect(find("sayHello").trigger.type).toBe("activityTrigger");
-    const inputs = Object.values(find("starter").bindings).filter((b) => b.direction === "in" && b.type === "durableClient");
+    const inputs = Object.values(find("starter").bindings).filter(
+      (b) => b.direction === "in" && b.type === "durableClient",
+    );
     expect(inputs).toHaveLength(1);
     expect(extension.services?.functions()).toHaveLength(3);
     expect(extension.services?.baseUrl).toBe(host.url);
@@ -86,14 +101,24 @@ describe("the extension seam with durable-functions", () => {
     const state = (await extension.services!.invoke(find("helloSequence"), {
       history: [
         { EventType: 12, EventId: -1, IsPlayed: false, Timestamp: now },
-        { EventType: 0, EventId: -1, IsPlayed: false, Timestamp: now, Name: "helloSequence", Input: JSON.stringify("in") },
+        {
+          EventType: 0,
+          EventId: -1,
+          IsPlayed: false,
+          Timestamp: now,
+          Name: "helloSequence",
+          Input: JSON.stringify("in"),
+        },
       ],
       input: "in",
       instanceId: "abc123",
       isReplaying: false,
       parentInstanceId: undefined,
       upperSchemaVersion: 1,
-    })) as { isDone: boolean; actions: { actionType: number; functionName: string; input: unknown }[][] };
+    })) as {
+      isDone: boolean;
+      actions: { actionType: number; functionName: string; input: unknown }[][];
+    };
     expect(state.isDone).toBe(false);
     const [action] = state.actions[0] ?? [];
     expect(action).toMatchObject({ actionType: 0, functionName: "sayHello" });
@@ -110,7 +135,9 @@ describe("the extension seam with durable-functions", () => {
     const { app } = createRequire(`${fixture("durable-app")}/package.json`)("@azure/functions") as {
       app: { get(name: string, options: unknown): void };
     };
-    expect(() => app.get("late", { handler: () => ({}) })).toThrow("A function can only be registered during app startup.");
+    expect(() => app.get("late", { handler: () => ({}) })).toThrow(
+      "A function can only be registered during app startup.",
+    );
   });
 
   it("stops the extension with the host and runs appTerminate hooks", async () => {

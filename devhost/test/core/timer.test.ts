@@ -4,11 +4,16 @@ import { capturingSink, fixture, waitFor } from "./helpers.js";
 
 interface Fired {
   fn: string;
-  timer: { isPastDue: boolean; scheduleStatus: { last: string; next: string; lastUpdated: string }; schedule: unknown };
+  timer: {
+    isPastDue: boolean;
+    scheduleStatus: { last: string; next: string; lastUpdated: string };
+    schedule: unknown;
+  };
   at: number;
 }
 
-const fired = (): Fired[] => ((globalThis as { __devhostTimerFired?: Fired[] }).__devhostTimerFired ??= []);
+const fired = (): Fired[] =>
+  ((globalThis as { __devhostTimerFired?: Fired[] }).__devhostTimerFired ??= []);
 
 let host: RunningHost;
 let startedAt: number;
@@ -45,7 +50,9 @@ describe("timer trigger", () => {
     expect(b!.at - a!.at).toBeGreaterThanOrEqual(800);
     expect(c!.at - b!.at).toBeLessThan(1_500);
     // Each run reports the previous run as `last`.
-    expect(Date.parse(b!.timer.scheduleStatus.last)).toBeGreaterThan(Date.parse(a!.timer.scheduleStatus.last));
+    expect(Date.parse(b!.timer.scheduleStatus.last)).toBeGreaterThan(
+      Date.parse(a!.timer.scheduleStatus.last),
+    );
     expect(fired().filter((f) => f.fn === "onStartup")).toHaveLength(1);
   });
 

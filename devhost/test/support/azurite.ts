@@ -14,7 +14,8 @@ export interface RunningAzurite {
 
 const ACCOUNT = "devstoreaccount1";
 // Azurite's well-known development key; public by design, not a secret.
-const KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+const KEY =
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 const repoRoot = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const azuriteBin = join(repoRoot, "node_modules", ".bin", "azurite");
 
@@ -49,10 +50,15 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-async function waitForPorts(ports: number[], child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForPorts(
+  ports: number[],
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`azurite exited early with code ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`azurite exited early with code ${child.exitCode}`);
     const open = await Promise.all(ports.map(canConnect));
     if (open.every(Boolean)) return;
     if (Date.now() > deadline) throw new Error("azurite did not start listening in time");
