@@ -91,7 +91,7 @@ async function checkPortsFree(specs: readonly PortSpec[], ports: Readonly<Record
 
 function reportFailure(reporter: Reporter, error: unknown): void {
   if (error instanceof StackError) {
-    for (const line of error.details) reporter.notice(`  ${line}`);
+    for (const line of error.details) reporter.notice(line);
     reporter.error(error.message);
   } else {
     reporter.error(`The stack stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`);
@@ -177,7 +177,7 @@ export async function runStack(options: StackOptions): Promise<number> {
           env: { ...env },
           readiness: { kind: "ports", host: BIND_HOST, ports: [ports.AZURITE_BLOB_PORT!, ports.AZURITE_QUEUE_PORT!, ports.AZURITE_TABLE_PORT!] },
           readyTimeoutMs: CORE_READY_TIMEOUT_MS,
-          hint: `read Azurite's last lines above; if ${location} is damaged, move it aside (nothing is deleted) and run again, or set AzureWebJobsStorage to use other storage`,
+          hint: `read Azurite's last lines above; if its data is damaged, rename ${location} (Azurite then starts empty) and run again, or set AzureWebJobsStorage to use other storage`,
         },
         true,
         `(blob ${ports.AZURITE_BLOB_PORT}, queue ${ports.AZURITE_QUEUE_PORT}, table ${ports.AZURITE_TABLE_PORT})`,

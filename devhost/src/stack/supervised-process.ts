@@ -77,9 +77,8 @@ export class SupervisedProcess {
     private readonly onGiveUp: (error: StackError) => void,
   ) {}
 
-  /** The last lines the child printed, for error messages. */
-  recentOutput(): readonly string[] {
-    return this.recent;
+  private lastLinesReport(): string[] {
+    return this.recent.length === 0 ? [] : [`last output of ${this.spec.name}:`, ...this.recent.map((line) => `  ${line}`)];
   }
 
   /** Spawns the child and resolves once it is ready (a run-once step: once it exited with 0). */
@@ -88,7 +87,7 @@ export class SupervisedProcess {
       await this.launch();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new StackError(`${this.spec.name} could not start (${reason}): ${this.spec.hint}`, [...this.recent]);
+      throw new StackError(`${this.spec.name} could not start (${reason}): ${this.spec.hint}`, this.lastLinesReport());
     }
   }
 
@@ -196,9 +195,10 @@ export class SupervisedProcess {
       }
     }
     this.onGiveUp(
-      new StackError(`${this.spec.name} kept exiting (${lastExit}); gave up after ${this.policy.maxRestarts} restarts: ${this.spec.hint}`, [
-        ...this.recent,
-      ]),
+      new StackError(
+        `${this.spec.name} kept exiting (${lastExit}); gave up after ${this.policy.maxRestarts} restarts: ${this.spec.hint}`,
+        this.lastLinesReport(),
+      ),
     );
   }
 }

@@ -1,5 +1,6 @@
 // The launcher end to end: real Azurite, the embedded Cosmos DB server and the devhost function
 // host running a fixture app, all on free ports with data in a temp folder.
+import { spawn } from "node:child_process";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
@@ -7,7 +8,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanEnv, fixtureAppDir, type LaunchedStack, launchStack, writeTempConfig } from "./support/launcher.js";
+import { cleanEnv, cliScript, fixtureAppDir, type LaunchedStack, launchStack, writeTempConfig } from "./support/launcher.js";
 
 const running: LaunchedStack[] = [];
 afterEach(async () => {
@@ -115,6 +116,34 @@ describe("devhost stack", () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it("stops with Azurite's last lines and what to do when Azurite cannot start, keeping its data", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+    const damaged = join(dataDir, "azurite", "__azurite_db_queue__.json");
+    await mkdir(join(dataDir, "azurite"));
+    await writeFile(damaged, "damaged{");
+    const stack = start(await writeTempConfig(fixtureConfig()), dataDir);
+    expect(await stack.exited).toBe(1);
+    const output = stack.output();
+    expect(output).toMatch(/- last output of azurite:\n(- {3}.*\n)+/);
+    expect(output).toMatch(/✗ azurite could not start \(exit code 1\): read Azurite's last lines above; .*rename .*azurite .*AzureWebJobsStorage/);
+    expect(output).not.toMatch(/starting host/);
+    expect(await readFile(damaged, "utf8")).toBe("damaged{");
+  });
+
+  it("refuses an older Node than package.json engines asks for, before doing anything else", async () => {
+    const projectDir = await mkdtemp(join(tmpdir(), "devhost-stack-engines-"));
+    await writeFile(join(projectDir, "package.json"), JSON.stringify({ engines: { node: ">=99.1" } }));
+    const child = spawn(process.execPath, [cliScript, "stack", "--config", "missing.json"], { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise((done) => child.once("exit", done));
+    expect(code).toBe(1);
+    expect(output.trim()).toBe(
+      `Node ${process.version.slice(1)} is older than this project needs (>=99.1): install Node 99.1.0 or newer (e.g. \`nvm install 99\`) and run again.`,
+    );
   });
 
   it("rejects an invalid config with one line naming the field", async () => {
