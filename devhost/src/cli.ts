@@ -12,7 +12,8 @@ const USAGE = `Usage:
   devhost stack [--config devhost.stack.json] [--data-dir .data] [--free-ports] [--no-web] [--no-agent] [--skip NAME]...`;
 
 function checkNode(): void {
-  const range = findEnginesRange(process.cwd()) ?? findEnginesRange(dirname(fileURLToPath(import.meta.url)));
+  const range =
+    findEnginesRange(process.cwd()) ?? findEnginesRange(dirname(fileURLToPath(import.meta.url)));
   const problem = range === undefined ? undefined : nodeVersionProblem(range, process.version);
   if (problem !== undefined) {
     console.error(problem);
@@ -35,8 +36,16 @@ async function runHostCommand(args: readonly string[]): Promise<number> {
     console.error(`--port ${values.port} is not a port number: pass a number from 0 to 65535.`);
     return 2;
   }
-  const [{ startHost }, { createDurableExtension }] = await Promise.all([import("./host.js"), import("./durable/index.js")]);
-  const running = await startHost({ appDir: values.app, port, host: values.host, extensions: [createDurableExtension()] });
+  const [{ startHost }, { createDurableExtension }] = await Promise.all([
+    import("./host.js"),
+    import("./durable/index.js"),
+  ]);
+  const running = await startHost({
+    appDir: values.app,
+    port,
+    host: values.host,
+    extensions: [createDurableExtension()],
+  });
   console.log(`ready: ${running.functions.length} functions at ${running.url}`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
@@ -53,7 +62,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const [command, ...args] = argv;
   if (command === "host") return runHostCommand(args);
   if (command === "stack") return (await import("./stack/stack-command.js")).runStackCommand(args);
-  console.error(command === undefined || command === "--help" ? USAGE : `Unknown command "${command}".\n${USAGE}`);
+  console.error(
+    command === undefined || command === "--help"
+      ? USAGE
+      : `Unknown command "${command}".\n${USAGE}`,
+  );
   return command === "--help" ? 0 : 2;
 }
 

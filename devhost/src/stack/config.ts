@@ -27,8 +27,13 @@ const envRecord = z.record(z.string(), z.string());
 // Azure Storage naming rules, so a bad name fails here rather than as a 400 from Azurite.
 const queueOrContainerName = z
   .string()
-  .regex(/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/, "must be 3-63 lowercase letters, digits and single hyphens");
-const tableName = z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, "must be 3-63 letters and digits, starting with a letter");
+  .regex(
+    /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/,
+    "must be 3-63 lowercase letters, digits and single hyphens",
+  );
+const tableName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, "must be 3-63 letters and digits, starting with a letter");
 
 const regexSource = z.string().refine((source) => {
   try {
@@ -125,7 +130,9 @@ export interface LoadedConfig {
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((key, index) => (typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`))
+    .map((key, index) =>
+      typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`,
+    )
     .join("");
 }
 
@@ -136,27 +143,40 @@ function invalid(file: string, field: string, problem: string): StackError {
 
 /** Every `${NAME}` must be a stack value or a declared service port. */
 function checkReferences(config: StackConfig, file: string): void {
-  const known = new Set<string>([...STACK_VALUE_NAMES, ...config.services.flatMap((s) => (s.port ? [s.port.name] : []))]);
+  const known = new Set<string>([
+    ...STACK_VALUE_NAMES,
+    ...config.services.flatMap((s) => (s.port ? [s.port.name] : [])),
+  ]);
   const strings: Array<[string, string]> = [
     ["host.appDir", config.host.appDir],
-    ...Object.entries(config.host.env).map(([key, value]): [string, string] => [`host.env.${key}`, value]),
+    ...Object.entries(config.host.env).map(([key, value]): [string, string] => [
+      `host.env.${key}`,
+      value,
+    ]),
   ];
   config.services.forEach((service, i) => {
     const at = `services[${i}]`;
     strings.push([`${at}.cwd`, service.cwd]);
     service.command.forEach((arg, j) => strings.push([`${at}.command[${j}]`, arg]));
-    Object.entries(service.env).forEach(([key, value]) => strings.push([`${at}.env.${key}`, value]));
+    Object.entries(service.env).forEach(([key, value]) =>
+      strings.push([`${at}.env.${key}`, value]),
+    );
     if (service.readyUrl !== undefined) strings.push([`${at}.readyUrl`, service.readyUrl]);
   });
   for (const [field, text] of strings) {
     const unknown = referencedNames(text).find((name) => !known.has(name));
     if (unknown !== undefined) {
-      throw invalid(file, field, `\${${unknown}} is not a stack value (known: ${[...known].join(", ")})`);
+      throw invalid(
+        file,
+        field,
+        `\${${unknown}} is not a stack value (known: ${[...known].join(", ")})`,
+      );
     }
   }
   const names = config.services.map((s) => s.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate !== undefined) throw invalid(file, "services", `two services are named "${duplicate}"`);
+  if (duplicate !== undefined)
+    throw invalid(file, "services", `two services are named "${duplicate}"`);
 }
 
 /** Validates parsed JSON; `file` is only used to name the file in messages. */
@@ -164,7 +184,8 @@ export function parseStackConfig(json: unknown, file: string): StackConfig {
   const result = configSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : "";
+    const more =
+      result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : "";
     throw invalid(file, formatPath(issue.path), `${issue.message}${more}`);
   }
   checkReferences(result.data, file);
@@ -183,7 +204,11 @@ export async function loadStackConfig(path: string): Promise<LoadedConfig> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw invalid(path, "", `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw invalid(
+      path,
+      "",
+      `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   return { config: parseStackConfig(json, path), baseDir: dirname(absolute), path: absolute };
 }

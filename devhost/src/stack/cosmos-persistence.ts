@@ -3,7 +3,12 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { moveAside, writeFileAtomic } from "./atomic-file.js";
-import { type CosmosSnapshot, type CosmosStore, parseSnapshot, takeSnapshot } from "./cosmos-snapshot.js";
+import {
+  type CosmosSnapshot,
+  type CosmosStore,
+  parseSnapshot,
+  takeSnapshot,
+} from "./cosmos-snapshot.js";
 
 export type SnapshotRead =
   | { kind: "missing" }
@@ -30,7 +35,11 @@ export async function readSnapshotFile(file: string): Promise<SnapshotRead> {
 }
 
 /** Moves an unusable snapshot aside (never deletes it) and returns the one line to tell the user. */
-export async function setAsideSnapshot(file: string, reason: string, now: Date = new Date()): Promise<string> {
+export async function setAsideSnapshot(
+  file: string,
+  reason: string,
+  now: Date = new Date(),
+): Promise<string> {
   const movedTo = await moveAside(file, now);
   const oneLineReason = reason.replace(/\s+/g, " ").trim();
   return `Cosmos snapshot ${file} is unreadable (${oneLineReason}); moved it to ${movedTo} and started with an empty database.`;

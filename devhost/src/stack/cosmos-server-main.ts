@@ -5,7 +5,12 @@ import type { IncomingMessage } from "node:http";
 import { parseArgs } from "node:util";
 import { createHttpServer } from "@vercel/cosmosdb-server";
 import { captureCosmosStores } from "./embedded-cosmos-store.js";
-import { documentCount, readSnapshotFile, setAsideSnapshot, SnapshotWriter } from "./cosmos-persistence.js";
+import {
+  documentCount,
+  readSnapshotFile,
+  setAsideSnapshot,
+  SnapshotWriter,
+} from "./cosmos-persistence.js";
 import { type CosmosSnapshot, type CosmosStore, restoreSnapshot } from "./cosmos-snapshot.js";
 
 const { values } = parseArgs({
@@ -44,7 +49,9 @@ async function main(): Promise<void> {
   // before any request can be served.
   captureCosmosStores((store: CosmosStore) => {
     writer = new SnapshotWriter(store, snapshotFile, Number(values["interval-ms"]), (error) =>
-      console.error(`cosmos server: could not write snapshot: ${error instanceof Error ? error.message : String(error)}`),
+      console.error(
+        `cosmos server: could not write snapshot: ${error instanceof Error ? error.message : String(error)}`,
+      ),
     );
     if (snapshot === undefined) return;
     try {
@@ -68,7 +75,12 @@ async function main(): Promise<void> {
   await new Promise<void>((done) => server.listen(port, values.host, done));
 
   if (restoreError !== undefined) {
-    console.error(await setAsideSnapshot(snapshotFile, restoreError instanceof Error ? restoreError.message : String(restoreError)));
+    console.error(
+      await setAsideSnapshot(
+        snapshotFile,
+        restoreError instanceof Error ? restoreError.message : String(restoreError),
+      ),
+    );
   } else if (snapshot !== undefined) {
     console.log(`restored ${documentCount(snapshot)} documents from ${snapshotFile}`);
   }
@@ -86,7 +98,9 @@ async function main(): Promise<void> {
       console.log(`stopped; snapshot is up to date in ${snapshotFile}`);
       process.exit(0);
     } catch (error) {
-      fail(`cosmos server: final snapshot failed: ${error instanceof Error ? error.message : String(error)}`);
+      fail(
+        `cosmos server: final snapshot failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
   process.on("SIGTERM", () => void shutdown());
@@ -94,4 +108,6 @@ async function main(): Promise<void> {
   process.on("disconnect", () => void shutdown());
 }
 
-main().catch((error: unknown) => fail(`cosmos server: ${error instanceof Error ? error.message : String(error)}`));
+main().catch((error: unknown) =>
+  fail(`cosmos server: ${error instanceof Error ? error.message : String(error)}`),
+);

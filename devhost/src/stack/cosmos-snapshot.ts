@@ -54,8 +54,13 @@ const snapshotSchema = z.object({
 
 export type CosmosSnapshot = z.infer<typeof snapshotSchema>;
 
-function resources<I extends StoreItem>(items: StoreItems<I>): Array<{ item: I; resource: Resource }> {
-  return [...items._data.values()].map((item) => ({ item, resource: resourceSchema.parse(item.read()) }));
+function resources<I extends StoreItem>(
+  items: StoreItems<I>,
+): Array<{ item: I; resource: Resource }> {
+  return [...items._data.values()].map((item) => ({
+    item,
+    resource: resourceSchema.parse(item.read()),
+  }));
 }
 
 export function takeSnapshot(store: CosmosStore, now: Date): CosmosSnapshot {
@@ -66,11 +71,13 @@ export function takeSnapshot(store: CosmosStore, now: Date): CosmosSnapshot {
     databases: resources(store.databases).map(({ item: database, resource }) => ({
       resource,
       collectionRidCount: database.collections._ridCount,
-      collections: resources(database.collections).map(({ item: collection, resource: collectionResource }) => ({
-        resource: collectionResource,
-        documentRidCount: collection.documents._ridCount,
-        documents: resources(collection.documents).map(({ resource: document }) => document),
-      })),
+      collections: resources(database.collections).map(
+        ({ item: collection, resource: collectionResource }) => ({
+          resource: collectionResource,
+          documentRidCount: collection.documents._ridCount,
+          documents: resources(collection.documents).map(({ resource: document }) => document),
+        }),
+      ),
     })),
   };
 }

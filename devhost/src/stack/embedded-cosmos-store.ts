@@ -23,13 +23,18 @@ export function captureCosmosStores(onStore: (store: CosmosStore) => void): void
   const require = createRequire(import.meta.url);
   const accountModule: unknown = require("@vercel/cosmosdb-server/lib/account/index.js");
   if (!isAccountModule(accountModule)) {
-    throw new Error("@vercel/cosmosdb-server changed its account module; snapshots cannot be taken");
+    throw new Error(
+      "@vercel/cosmosdb-server changed its account module; snapshots cannot be taken",
+    );
   }
   const Account = accountModule.default;
   accountModule.default = class CapturedAccount extends Account {
     constructor(host: string, port: number) {
       super(host, port);
-      if (!isCosmosStore(this)) throw new Error("@vercel/cosmosdb-server changed its store layout; snapshots cannot be taken");
+      if (!isCosmosStore(this))
+        throw new Error(
+          "@vercel/cosmosdb-server changed its store layout; snapshots cannot be taken",
+        );
       onStore(this);
     }
   };

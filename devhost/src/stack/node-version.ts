@@ -36,7 +36,8 @@ export function minimumVersion(range: string): Version | undefined {
 export function nodeVersionProblem(range: string, version: string): string | undefined {
   const minimum = minimumVersion(range);
   const actual = parseVersion(version);
-  if (minimum === undefined || actual === undefined || compare(actual, minimum) >= 0) return undefined;
+  if (minimum === undefined || actual === undefined || compare(actual, minimum) >= 0)
+    return undefined;
   return `Node ${version.replace(/^v/, "")} is older than this project needs (${range}): install Node ${minimum.join(".")} or newer (e.g. \`nvm install ${minimum[0]}\`) and run again.`;
 }
 

@@ -4,7 +4,11 @@ import { portAnswers } from "./ports.js";
 
 export type Readiness =
   | { kind: "ports"; host: string; ports: readonly number[] }
-  | { kind: "http"; url: string; /** Only 2xx counts (health checks) rather than any answer below 500. */ strict: boolean }
+  | {
+      kind: "http";
+      url: string;
+      /** Only 2xx counts (health checks) rather than any answer below 500. */ strict: boolean;
+    }
   | { kind: "pattern"; pattern: RegExp }
   | { kind: "exit" }
   | { kind: "none" };
@@ -25,7 +29,9 @@ async function urlAnswers(url: string, strict: boolean): Promise<boolean> {
 export async function probe(readiness: Readiness): Promise<boolean | undefined> {
   switch (readiness.kind) {
     case "ports":
-      return (await Promise.all(readiness.ports.map((port) => portAnswers(port, readiness.host)))).every(Boolean);
+      return (
+        await Promise.all(readiness.ports.map((port) => portAnswers(port, readiness.host)))
+      ).every(Boolean);
     case "http":
       return urlAnswers(readiness.url, readiness.strict);
     default:

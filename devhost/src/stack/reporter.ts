@@ -22,7 +22,14 @@ const NAME_WIDTH = 8;
 
 export function createReporter({ color, write }: ReporterOptions): Reporter {
   const colors = pc.createColors(color);
-  const palette = [colors.cyan, colors.magenta, colors.blue, colors.yellow, colors.green, colors.white];
+  const palette = [
+    colors.cyan,
+    colors.magenta,
+    colors.blue,
+    colors.yellow,
+    colors.green,
+    colors.white,
+  ];
   const nameColors = new Map<string, (text: string) => string>();
   const colorFor = (name: string): ((text: string) => string) => {
     let paint = nameColors.get(name);
@@ -34,10 +41,13 @@ export function createReporter({ color, write }: ReporterOptions): Reporter {
   };
   const line = (text: string): void => write(`${text}\n`);
   return {
-    output: (name, text) => line(`${colorFor(name)(name.padEnd(NAME_WIDTH))} ${colors.dim("|")} ${text}`),
+    output: (name, text) =>
+      line(`${colorFor(name)(name.padEnd(NAME_WIDTH))} ${colors.dim("|")} ${text}`),
     starting: (part) => line(colors.dim(`… starting ${part}`)),
     ready: (part, detail, elapsedMs) =>
-      line(`${colors.green("✓")} ${colors.bold(part)} ready${detail ? ` ${detail}` : ""} ${colors.dim(`(${(elapsedMs / 1000).toFixed(1)} s)`)}`),
+      line(
+        `${colors.green("✓")} ${colors.bold(part)} ready${detail ? ` ${detail}` : ""} ${colors.dim(`(${(elapsedMs / 1000).toFixed(1)} s)`)}`,
+      ),
     notice: (text) => line(`${colors.dim("-")} ${text}`),
     warn: (text) => line(`${colors.yellow("!")} ${text}`),
     error: (text) => line(`${colors.red("✗")} ${colors.red(text)}`),

@@ -4,7 +4,12 @@ import { createReporter } from "./reporter.js";
 import { runStack } from "./stack.js";
 import { StackError } from "./stack-error.js";
 
-function parse(args: readonly string[]): { configPath: string; dataDir: string; freePorts: boolean; skip: string[] } {
+function parse(args: readonly string[]): {
+  configPath: string;
+  dataDir: string;
+  freePorts: boolean;
+  skip: string[];
+} {
   try {
     const { values } = parseArgs({
       args: [...args],
@@ -17,15 +22,29 @@ function parse(args: readonly string[]): { configPath: string; dataDir: string; 
         skip: { type: "string", multiple: true, default: [] },
       },
     });
-    const skip = [...values.skip, ...(values["no-web"] ? ["web"] : []), ...(values["no-agent"] ? ["agent"] : [])];
-    return { configPath: values.config, dataDir: values["data-dir"], freePorts: values["free-ports"], skip };
+    const skip = [
+      ...values.skip,
+      ...(values["no-web"] ? ["web"] : []),
+      ...(values["no-agent"] ? ["agent"] : []),
+    ];
+    return {
+      configPath: values.config,
+      dataDir: values["data-dir"],
+      freePorts: values["free-ports"],
+      skip,
+    };
   } catch (error) {
-    throw new StackError(`${error instanceof Error ? error.message : String(error)}; run \`devhost --help\` for the options.`);
+    throw new StackError(
+      `${error instanceof Error ? error.message : String(error)}; run \`devhost --help\` for the options.`,
+    );
   }
 }
 
 export async function runStackCommand(args: readonly string[]): Promise<number> {
-  const reporter = createReporter({ color: process.stdout.isTTY === true, write: (text) => process.stdout.write(text) });
+  const reporter = createReporter({
+    color: process.stdout.isTTY === true,
+    write: (text) => process.stdout.write(text),
+  });
   let options: ReturnType<typeof parse>;
   try {
     options = parse(args);
@@ -37,7 +56,8 @@ export async function runStackCommand(args: readonly string[]): Promise<number> 
     let signals = 0;
     const onSignal = (): void => {
       signals += 1;
-      if (signals > 1) reporter.warn("already stopping; children get SIGKILL if they do not stop in time");
+      if (signals > 1)
+        reporter.warn("already stopping; children get SIGKILL if they do not stop in time");
       resolve();
     };
     process.on("SIGINT", onSignal);

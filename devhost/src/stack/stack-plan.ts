@@ -14,10 +14,30 @@ export interface PortSpec {
 /** Prefix of the environment variables that move the built-in parts' ports, e.g. WC_HOST_PORT. */
 export function corePortSpecs(envPrefix: string): PortSpec[] {
   return [
-    { key: "AZURITE_BLOB_PORT", part: "Azurite blob service", envVar: `${envPrefix}AZURITE_BLOB_PORT`, defaultPort: 10000 },
-    { key: "AZURITE_QUEUE_PORT", part: "Azurite queue service", envVar: `${envPrefix}AZURITE_QUEUE_PORT`, defaultPort: 10001 },
-    { key: "AZURITE_TABLE_PORT", part: "Azurite table service", envVar: `${envPrefix}AZURITE_TABLE_PORT`, defaultPort: 10002 },
-    { key: "COSMOS_PORT", part: "Cosmos DB server", envVar: `${envPrefix}COSMOS_PORT`, defaultPort: 8081 },
+    {
+      key: "AZURITE_BLOB_PORT",
+      part: "Azurite blob service",
+      envVar: `${envPrefix}AZURITE_BLOB_PORT`,
+      defaultPort: 10000,
+    },
+    {
+      key: "AZURITE_QUEUE_PORT",
+      part: "Azurite queue service",
+      envVar: `${envPrefix}AZURITE_QUEUE_PORT`,
+      defaultPort: 10001,
+    },
+    {
+      key: "AZURITE_TABLE_PORT",
+      part: "Azurite table service",
+      envVar: `${envPrefix}AZURITE_TABLE_PORT`,
+      defaultPort: 10002,
+    },
+    {
+      key: "COSMOS_PORT",
+      part: "Cosmos DB server",
+      envVar: `${envPrefix}COSMOS_PORT`,
+      defaultPort: 8081,
+    },
     { key: "HOST_PORT", part: "function host", envVar: `${envPrefix}HOST_PORT`, defaultPort: 7071 },
   ];
 }
@@ -25,7 +45,14 @@ export function corePortSpecs(envPrefix: string): PortSpec[] {
 export function servicePortSpecs(config: StackConfig): PortSpec[] {
   return config.services.flatMap((service) =>
     service.port
-      ? [{ key: service.port.name, part: `service "${service.name}"`, envVar: service.port.env, defaultPort: service.port.default }]
+      ? [
+          {
+            key: service.port.name,
+            part: `service "${service.name}"`,
+            envVar: service.port.env,
+            defaultPort: service.port.default,
+          },
+        ]
       : [],
   );
 }
@@ -46,7 +73,9 @@ export function resolvePorts(
     if (fromEnv !== undefined && fromEnv !== "") {
       const port = Number(fromEnv);
       if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new StackError(`${spec.envVar}=${fromEnv} is not a port number: set it to a number from 1 to 65535, or unset it.`);
+        throw new StackError(
+          `${spec.envVar}=${fromEnv} is not a port number: set it to a number from 1 to 65535, or unset it.`,
+        );
       }
       ports[spec.key] = port;
     } else {
@@ -57,7 +86,10 @@ export function resolvePorts(
 }
 
 /** How many specs have no environment override (the ones --free-ports must fill). */
-export function unsetPortCount(specs: readonly PortSpec[], env: Readonly<Record<string, string | undefined>>): number {
+export function unsetPortCount(
+  specs: readonly PortSpec[],
+  env: Readonly<Record<string, string | undefined>>,
+): number {
   return specs.filter((spec) => !env[spec.envVar]).length;
 }
 
@@ -75,19 +107,28 @@ export function externalParts(env: Readonly<Record<string, string | undefined>>)
   const key = env.COSMOS_KEY;
   if (endpoint && key) parts.cosmos = { endpoint, key };
   else if (endpoint || key) {
-    const [set, missing] = endpoint ? ["COSMOS_ENDPOINT", "COSMOS_KEY"] : ["COSMOS_KEY", "COSMOS_ENDPOINT"];
-    throw new StackError(`${set} is set but ${missing} is not: set both to use your own Cosmos DB, or unset ${set} to use the embedded server.`);
+    const [set, missing] = endpoint
+      ? ["COSMOS_ENDPOINT", "COSMOS_KEY"]
+      : ["COSMOS_KEY", "COSMOS_ENDPOINT"];
+    throw new StackError(
+      `${set} is set but ${missing} is not: set both to use your own Cosmos DB, or unset ${set} to use the embedded server.`,
+    );
   }
   const storage = env.AzureWebJobsStorage;
-  if (storage && storage.replace(/[\s;]/g, "").toLowerCase() !== DEV_STORAGE) parts.storageConnectionString = storage;
+  if (storage && storage.replace(/[\s;]/g, "").toLowerCase() !== DEV_STORAGE)
+    parts.storageConnectionString = storage;
   return parts;
 }
 
 /** Azurite's well-known development account; public by design, not a secret. */
 const AZURITE_ACCOUNT = "devstoreaccount1";
-const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+const AZURITE_KEY =
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-export function azuriteConnectionString(host: string, ports: Readonly<Record<string, number>>): string {
+export function azuriteConnectionString(
+  host: string,
+  ports: Readonly<Record<string, number>>,
+): string {
   return [
     "DefaultEndpointsProtocol=http",
     `AccountName=${AZURITE_ACCOUNT}`,
@@ -99,7 +140,8 @@ export function azuriteConnectionString(host: string, ports: Readonly<Record<str
 }
 
 /** The Cosmos DB emulator's well-known key; the embedded server accepts any key. */
-export const EMULATOR_COSMOS_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+export const EMULATOR_COSMOS_KEY =
+  "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 
 export interface StackEndpoints {
   storageConnectionString: string;
@@ -112,7 +154,10 @@ export interface StackEndpoints {
 }
 
 /** Values for `${NAME}` in config strings. */
-export function stackValues(endpoints: StackEndpoints, ports: Readonly<Record<string, number>>): Record<string, string> {
+export function stackValues(
+  endpoints: StackEndpoints,
+  ports: Readonly<Record<string, number>>,
+): Record<string, string> {
   return {
     ...Object.fromEntries(Object.entries(ports).map(([key, port]) => [key, String(port)])),
     API_URL: endpoints.apiUrl,

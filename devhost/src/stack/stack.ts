@@ -26,7 +26,11 @@ import {
   unsetPortCount,
 } from "./stack-plan.js";
 import { substitute, substituteAll, substituteRecord } from "./substitute.js";
-import { DEFAULT_RESTART_POLICY, type ProcessSpec, SupervisedProcess } from "./supervised-process.js";
+import {
+  DEFAULT_RESTART_POLICY,
+  type ProcessSpec,
+  SupervisedProcess,
+} from "./supervised-process.js";
 
 export interface StackOptions {
   configPath: string;
@@ -56,14 +60,22 @@ function nodeCommand(command: readonly string[]): [string, string[]] {
 
 function serviceReadiness(service: ServiceConfig, values: Record<string, string>): Readiness {
   if (service.once) return { kind: "exit" };
-  if (service.readyPattern !== undefined) return { kind: "pattern", pattern: new RegExp(service.readyPattern) };
-  if (service.readyUrl !== undefined) return { kind: "http", url: substitute(service.readyUrl, values), strict: false };
-  if (service.port !== undefined) return { kind: "ports", host: BIND_HOST, ports: [Number(values[service.port.name])] };
+  if (service.readyPattern !== undefined)
+    return { kind: "pattern", pattern: new RegExp(service.readyPattern) };
+  if (service.readyUrl !== undefined)
+    return { kind: "http", url: substitute(service.readyUrl, values), strict: false };
+  if (service.port !== undefined)
+    return { kind: "ports", host: BIND_HOST, ports: [Number(values[service.port.name])] };
   return { kind: "none" };
 }
 
 /** Services to run: not skipped by flag, and with every required file present. */
-function runnableServices(config: StackConfig, baseDir: string, skip: readonly string[], reporter: Reporter): ServiceConfig[] {
+function runnableServices(
+  config: StackConfig,
+  baseDir: string,
+  skip: readonly string[],
+  reporter: Reporter,
+): ServiceConfig[] {
   return config.services.filter((service) => {
     if (skip.includes(service.name)) {
       reporter.notice(`skipping ${service.name} (asked on the command line)`);
@@ -78,7 +90,10 @@ function runnableServices(config: StackConfig, baseDir: string, skip: readonly s
   });
 }
 
-async function checkPortsFree(specs: readonly PortSpec[], ports: Readonly<Record<string, number>>): Promise<void> {
+async function checkPortsFree(
+  specs: readonly PortSpec[],
+  ports: Readonly<Record<string, number>>,
+): Promise<void> {
   for (const spec of specs) {
     const port = ports[spec.key]!;
     if (!(await isPortFree(port, BIND_HOST))) {
@@ -94,7 +109,9 @@ function reportFailure(reporter: Reporter, error: unknown): void {
     for (const line of error.details) reporter.notice(line);
     reporter.error(error.message);
   } else {
-    reporter.error(`The stack stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    reporter.error(
+      `The stack stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -108,11 +125,16 @@ export async function runStack(options: StackOptions): Promise<number> {
     giveUp = resolveGiveUp;
   });
 
-  const launch = async (spec: ProcessSpec, core: boolean, readyDetail: string): Promise<boolean> => {
+  const launch = async (
+    spec: ProcessSpec,
+    core: boolean,
+    readyDetail: string,
+  ): Promise<boolean> => {
     if (stopping) return false;
     const onGiveUp = core
       ? giveUp
-      : (error: StackError): void => reporter.error(`${error.message} (the rest of the stack keeps running)`);
+      : (error: StackError): void =>
+          reporter.error(`${error.message} (the rest of the stack keeps running)`);
     const supervised = new SupervisedProcess(spec, reporter, DEFAULT_RESTART_POLICY, onGiveUp);
     running.push(supervised);
     reporter.starting(spec.name);
@@ -138,14 +160,25 @@ export async function runStack(options: StackOptions): Promise<number> {
         (spec.key === "COSMOS_PORT" ? external.cosmos === undefined : true),
     );
     const serviceNames = new Set(services.map((s) => s.name));
-    const specs = [...core, ...servicePortSpecs({ ...config, services: config.services.filter((s) => serviceNames.has(s.name)) })];
-    const ports = resolvePorts(specs, env, options.freePorts ? await freePorts(unsetPortCount(specs, env), BIND_HOST) : []);
+    const specs = [
+      ...core,
+      ...servicePortSpecs({
+        ...config,
+        services: config.services.filter((s) => serviceNames.has(s.name)),
+      }),
+    ];
+    const ports = resolvePorts(
+      specs,
+      env,
+      options.freePorts ? await freePorts(unsetPortCount(specs, env), BIND_HOST) : [],
+    );
     await checkPortsFree(specs, ports);
 
     const dataDir = resolve(options.dataDir);
     await mkdir(dataDir, { recursive: true });
     const endpoints: StackEndpoints = {
-      storageConnectionString: external.storageConnectionString ?? azuriteConnectionString(BIND_HOST, ports),
+      storageConnectionString:
+        external.storageConnectionString ?? azuriteConnectionString(BIND_HOST, ports),
       cosmosEndpoint: external.cosmos?.endpoint ?? `http://${BIND_HOST}:${ports.COSMOS_PORT}`,
       cosmosKey: external.cosmos?.key ?? EMULATOR_COSMOS_KEY,
       cosmosDatabase: config.cosmos.database,
@@ -175,7 +208,11 @@ export async function runStack(options: StackOptions): Promise<number> {
           ],
           cwd: location,
           env: { ...env },
-          readiness: { kind: "ports", host: BIND_HOST, ports: [ports.AZURITE_BLOB_PORT!, ports.AZURITE_QUEUE_PORT!, ports.AZURITE_TABLE_PORT!] },
+          readiness: {
+            kind: "ports",
+            host: BIND_HOST,
+            ports: [ports.AZURITE_BLOB_PORT!, ports.AZURITE_QUEUE_PORT!, ports.AZURITE_TABLE_PORT!],
+          },
           readyTimeoutMs: CORE_READY_TIMEOUT_MS,
           hint: `read Azurite's last lines above; if its data is damaged, rename ${location} (Azurite then starts empty) and run again, or set AzureWebJobsStorage to use other storage`,
         },
@@ -191,7 +228,15 @@ export async function runStack(options: StackOptions): Promise<number> {
         {
           name: "cosmos",
           command: process.execPath,
-          args: [cosmosServerScript, "--host", BIND_HOST, "--port", String(ports.COSMOS_PORT), "--snapshot", join(dataDir, "cosmos", "snapshot.json")],
+          args: [
+            cosmosServerScript,
+            "--host",
+            BIND_HOST,
+            "--port",
+            String(ports.COSMOS_PORT),
+            "--snapshot",
+            join(dataDir, "cosmos", "snapshot.json"),
+          ],
           cwd: dataDir,
           env: { ...env },
           readiness: { kind: "ports", host: BIND_HOST, ports: [ports.COSMOS_PORT!] },
@@ -203,7 +248,9 @@ export async function runStack(options: StackOptions): Promise<number> {
         `(${endpoints.cosmosEndpoint})`,
       );
     } else {
-      reporter.notice(`using the Cosmos DB at ${endpoints.cosmosEndpoint} from COSMOS_ENDPOINT (embedded server not started)`);
+      reporter.notice(
+        `using the Cosmos DB at ${endpoints.cosmosEndpoint} from COSMOS_ENDPOINT (embedded server not started)`,
+      );
     }
 
     if (stopping) return;
@@ -230,10 +277,23 @@ export async function runStack(options: StackOptions): Promise<number> {
       {
         name: "host",
         command: process.execPath,
-        args: [cliScript, "host", "--app", appDir, "--port", String(ports.HOST_PORT), "--host", BIND_HOST],
+        args: [
+          cliScript,
+          "host",
+          "--app",
+          appDir,
+          "--port",
+          String(ports.HOST_PORT),
+          "--host",
+          BIND_HOST,
+        ],
         cwd: appDir,
         env: { ...childEnv, ...substituteRecord(config.host.env, values) },
-        readiness: { kind: "http", url: `${endpoints.apiUrl}${config.host.readyPath}`, strict: true },
+        readiness: {
+          kind: "http",
+          url: `${endpoints.apiUrl}${config.host.readyPath}`,
+          strict: true,
+        },
         readyTimeoutMs: config.host.readyTimeoutSeconds * 1000,
         hint: `read the host's last lines above; the app in ${appDir} must be built and answer ${config.host.readyPath}`,
         ipc: true,

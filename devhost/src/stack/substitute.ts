@@ -15,7 +15,10 @@ export function substitute(text: string, values: Readonly<Record<string, string>
   });
 }
 
-export function substituteAll(texts: readonly string[], values: Readonly<Record<string, string>>): string[] {
+export function substituteAll(
+  texts: readonly string[],
+  values: Readonly<Record<string, string>>,
+): string[] {
   return texts.map((text) => substitute(text, values));
 }
 
@@ -23,5 +26,7 @@ export function substituteRecord(
   record: Readonly<Record<string, string>>,
   values: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([key, text]) => [key, substitute(text, values)]));
+  return Object.fromEntries(
+    Object.entries(record).map(([key, text]) => [key, substitute(text, values)]),
+  );
 }

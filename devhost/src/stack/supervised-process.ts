@@ -38,6 +38,7 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
 const RECENT_LINES = 15;
 const POLL_MS = 150;
 // Strips ANSI colour codes so readiness patterns match what a person reads.
+// eslint-disable-next-line no-control-regex -- matching the ESC that starts an ANSI sequence is the point
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
@@ -78,7 +79,9 @@ export class SupervisedProcess {
   ) {}
 
   private lastLinesReport(): string[] {
-    return this.recent.length === 0 ? [] : [`last output of ${this.spec.name}:`, ...this.recent.map((line) => `  ${line}`)];
+    return this.recent.length === 0
+      ? []
+      : [`last output of ${this.spec.name}:`, ...this.recent.map((line) => `  ${line}`)];
   }
 
   /** Spawns the child and resolves once it is ready (a run-once step: once it exited with 0). */
@@ -87,7 +90,10 @@ export class SupervisedProcess {
       await this.launch();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new StackError(`${this.spec.name} could not start (${reason}): ${this.spec.hint}`, this.lastLinesReport());
+      throw new StackError(
+        `${this.spec.name} could not start (${reason}): ${this.spec.hint}`,
+        this.lastLinesReport(),
+      );
     }
   }
 
@@ -96,8 +102,12 @@ export class SupervisedProcess {
     const child = this.child;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     signalGroup(child, "SIGTERM");
-    const graceful = await Promise.race([exited(child).then(() => true), sleep(graceMs).then(() => false)]);
-    if (!graceful) this.reporter.warn(`${this.spec.name} did not stop within ${graceMs / 1000} s; killing it`);
+    const graceful = await Promise.race([
+      exited(child).then(() => true),
+      sleep(graceMs).then(() => false),
+    ]);
+    if (!graceful)
+      this.reporter.warn(`${this.spec.name} did not stop within ${graceMs / 1000} s; killing it`);
     // Also ends grandchildren (e.g. vite under npm) that outlive the group leader.
     signalGroup(child, "SIGKILL");
     await exited(child);
@@ -153,7 +163,10 @@ export class SupervisedProcess {
         if (failure === undefined) resolve();
         else reject(new LaunchFailure(failure));
       };
-      const timer = setTimeout(() => finish(`not ready after ${readyTimeoutMs / 1000} s`), readyTimeoutMs);
+      const timer = setTimeout(
+        () => finish(`not ready after ${readyTimeoutMs / 1000} s`),
+        readyTimeoutMs,
+      );
       if (readiness.kind === "pattern") {
         this.onLine = (line) => {
           if (readiness.pattern.test(line)) finish();

@@ -20,15 +20,24 @@ function problem(json: unknown): string {
 describe("stack config validation", () => {
   it("fills defaults for a minimal config", () => {
     const config = parseStackConfig(minimal, "stack.json");
-    expect(config.host).toEqual({ appDir: ".", readyPath: "/api/health", env: {}, readyTimeoutSeconds: 120 });
+    expect(config.host).toEqual({
+      appDir: ".",
+      readyPath: "/api/health",
+      env: {},
+      readyTimeoutSeconds: 120,
+    });
     expect(config.storage).toEqual({ queues: [], tables: [], blobContainers: [] });
     expect(config.services).toEqual([]);
     expect(config.portEnvPrefix).toBe("DEVHOST_");
   });
 
   it("names the field at fault in one line", () => {
-    const message = problem({ cosmos: { database: "db", containers: [{ id: "jobs", partitionKey: "buyerId" }] } });
-    expect(message).toMatch(/^stack\.json is invalid at cosmos\.containers\[0\]\.partitionKey: .*path.*; fix it and run again\.$/);
+    const message = problem({
+      cosmos: { database: "db", containers: [{ id: "jobs", partitionKey: "buyerId" }] },
+    });
+    expect(message).toMatch(
+      /^stack\.json is invalid at cosmos\.containers\[0\]\.partitionKey: .*path.*; fix it and run again\.$/,
+    );
     expect(message).not.toContain("\n");
   });
 
@@ -37,25 +46,37 @@ describe("stack config validation", () => {
   });
 
   it("rejects storage names Azure would refuse", () => {
-    expect(problem({ ...minimal, storage: { queues: ["Bad_Queue"] } })).toMatch(/at storage\.queues\[0\]/);
-    expect(problem({ ...minimal, storage: { tables: ["a-b"] } })).toMatch(/at storage\.tables\[0\]/);
+    expect(problem({ ...minimal, storage: { queues: ["Bad_Queue"] } })).toMatch(
+      /at storage\.queues\[0\]/,
+    );
+    expect(problem({ ...minimal, storage: { tables: ["a-b"] } })).toMatch(
+      /at storage\.tables\[0\]/,
+    );
   });
 
   it("rejects an invalid readyPattern", () => {
-    expect(problem({ ...minimal, services: [{ name: "web", command: ["x"], readyPattern: "(" }] })).toMatch(
-      /at services\[0\]\.readyPattern: must be a valid regular expression/,
-    );
+    expect(
+      problem({ ...minimal, services: [{ name: "web", command: ["x"], readyPattern: "(" }] }),
+    ).toMatch(/at services\[0\]\.readyPattern: must be a valid regular expression/);
   });
 
   it("rejects a placeholder that is not a stack value, and accepts declared service ports", () => {
-    expect(problem({ ...minimal, services: [{ name: "web", command: ["vite", "--port", "${WEB_PORT}"] }] })).toMatch(
-      /at services\[0\]\.command\[2\]: \$\{WEB_PORT\} is not a stack value/,
-    );
+    expect(
+      problem({
+        ...minimal,
+        services: [{ name: "web", command: ["vite", "--port", "${WEB_PORT}"] }],
+      }),
+    ).toMatch(/at services\[0\]\.command\[2\]: \$\{WEB_PORT\} is not a stack value/);
     const config = parseStackConfig(
       {
         ...minimal,
         services: [
-          { name: "web", command: ["vite", "--port", "${WEB_PORT}"], port: { name: "WEB_PORT", default: 5173, env: "WC_WEB_PORT" }, env: { API: "${API_URL}" } },
+          {
+            name: "web",
+            command: ["vite", "--port", "${WEB_PORT}"],
+            port: { name: "WEB_PORT", default: 5173, env: "WC_WEB_PORT" },
+            env: { API: "${API_URL}" },
+          },
         ],
       },
       "stack.json",
@@ -64,16 +85,26 @@ describe("stack config validation", () => {
   });
 
   it("rejects two services with one name", () => {
-    expect(problem({ ...minimal, services: [{ name: "a", command: ["x"] }, { name: "a", command: ["y"] }] })).toMatch(
-      /at services: two services are named "a"/,
-    );
+    expect(
+      problem({
+        ...minimal,
+        services: [
+          { name: "a", command: ["x"] },
+          { name: "a", command: ["y"] },
+        ],
+      }),
+    ).toMatch(/at services: two services are named "a"/);
   });
 
   it("reports JSON syntax errors and missing files as one line", async () => {
     const dir = await mkdtemp(join(tmpdir(), "devhost-config-"));
     await writeFile(join(dir, "bad.json"), "{ nope");
-    await expect(loadStackConfig(join(dir, "bad.json"))).rejects.toThrow(/bad\.json is invalid: not valid JSON/);
-    await expect(loadStackConfig(join(dir, "absent.json"))).rejects.toThrow(/was not found: create it or pass --config PATH/);
+    await expect(loadStackConfig(join(dir, "bad.json"))).rejects.toThrow(
+      /bad\.json is invalid: not valid JSON/,
+    );
+    await expect(loadStackConfig(join(dir, "absent.json"))).rejects.toThrow(
+      /was not found: create it or pass --config PATH/,
+    );
   });
 
   it("accepts this repository's devhost.stack.json", async () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { nodeVersionProblem } from "../../src/stack/node-version.js";
 import { StackError } from "../../src/stack/stack-error.js";
-import { azuriteConnectionString, corePortSpecs, externalParts, resolvePorts, unsetPortCount } from "../../src/stack/stack-plan.js";
+import {
+  azuriteConnectionString,
+  corePortSpecs,
+  externalParts,
+  resolvePorts,
+  unsetPortCount,
+} from "../../src/stack/stack-plan.js";
 import { substitute } from "../../src/stack/substitute.js";
 
 describe("port plan", () => {
@@ -30,7 +36,9 @@ describe("port plan", () => {
   });
 
   it("names the variable when a port is not a number", () => {
-    expect(() => resolvePorts(specs, { WC_COSMOS_PORT: "eighty" })).toThrow(/^WC_COSMOS_PORT=eighty is not a port number/);
+    expect(() => resolvePorts(specs, { WC_COSMOS_PORT: "eighty" })).toThrow(
+      /^WC_COSMOS_PORT=eighty is not a port number/,
+    );
   });
 });
 
@@ -41,17 +49,30 @@ describe("parts replaced through the environment", () => {
 
   it("uses a real storage account and Cosmos DB when they are configured", () => {
     expect(
-      externalParts({ AzureWebJobsStorage: "DefaultEndpointsProtocol=https;AccountName=x", COSMOS_ENDPOINT: "https://c", COSMOS_KEY: "k" }),
-    ).toEqual({ storageConnectionString: "DefaultEndpointsProtocol=https;AccountName=x", cosmos: { endpoint: "https://c", key: "k" } });
+      externalParts({
+        AzureWebJobsStorage: "DefaultEndpointsProtocol=https;AccountName=x",
+        COSMOS_ENDPOINT: "https://c",
+        COSMOS_KEY: "k",
+      }),
+    ).toEqual({
+      storageConnectionString: "DefaultEndpointsProtocol=https;AccountName=x",
+      cosmos: { endpoint: "https://c", key: "k" },
+    });
   });
 
   it("refuses half a Cosmos configuration with one line saying what to set", () => {
     expect(() => externalParts({ COSMOS_ENDPOINT: "https://c" })).toThrow(StackError);
-    expect(() => externalParts({ COSMOS_ENDPOINT: "https://c" })).toThrow(/COSMOS_ENDPOINT is set but COSMOS_KEY is not/);
+    expect(() => externalParts({ COSMOS_ENDPOINT: "https://c" })).toThrow(
+      /COSMOS_ENDPOINT is set but COSMOS_KEY is not/,
+    );
   });
 
   it("builds an Azurite connection string with explicit endpoints", () => {
-    const text = azuriteConnectionString("127.0.0.1", { AZURITE_BLOB_PORT: 1, AZURITE_QUEUE_PORT: 2, AZURITE_TABLE_PORT: 3 });
+    const text = azuriteConnectionString("127.0.0.1", {
+      AZURITE_BLOB_PORT: 1,
+      AZURITE_QUEUE_PORT: 2,
+      AZURITE_TABLE_PORT: 3,
+    });
     expect(text).toContain("BlobEndpoint=http://127.0.0.1:1/devstoreaccount1");
     expect(text).toContain("QueueEndpoint=http://127.0.0.1:2/devstoreaccount1");
     expect(text).toContain("TableEndpoint=http://127.0.0.1:3/devstoreaccount1");

@@ -8,7 +8,14 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanEnv, cliScript, fixtureAppDir, type LaunchedStack, launchStack, writeTempConfig } from "./support/launcher.js";
+import {
+  cleanEnv,
+  cliScript,
+  fixtureAppDir,
+  type LaunchedStack,
+  launchStack,
+  writeTempConfig,
+} from "./support/launcher.js";
 
 const running: LaunchedStack[] = [];
 afterEach(async () => {
@@ -26,7 +33,15 @@ function fixtureConfig(services: unknown[] = []): unknown {
 }
 
 function start(configPath: string, dataDir: string): LaunchedStack {
-  const stack = launchStack(["--config", configPath, "--data-dir", dataDir, "--free-ports", "--no-web", "--no-agent"]);
+  const stack = launchStack([
+    "--config",
+    configPath,
+    "--data-dir",
+    dataDir,
+    "--free-ports",
+    "--no-web",
+    "--no-agent",
+  ]);
   running.push(stack);
   return stack;
 }
@@ -44,32 +59,66 @@ describe("devhost stack", () => {
         {
           name: "setup",
           once: true,
-          command: ["node", "-e", "require('fs').writeFileSync(process.argv[1], process.env.API_URL)", "${DATA_DIR}/setup-ran"],
+          command: [
+            "node",
+            "-e",
+            "require('fs').writeFileSync(process.argv[1], process.env.API_URL)",
+            "${DATA_DIR}/setup-ran",
+          ],
         },
         { name: "later", command: ["node", "not-built-yet.js"], requires: ["not-built-yet.js"] },
-        { name: "flaky", command: ["node", "-e", "console.log('flaky up'); setTimeout(() => process.exit(3), 300)"], readyPattern: "flaky up" },
+        {
+          name: "flaky",
+          command: [
+            "node",
+            "-e",
+            "console.log('flaky up'); setTimeout(() => process.exit(3), 300)",
+          ],
+          readyPattern: "flaky up",
+        },
       ]),
     );
     const first = start(configPath, dataDir);
     const url = await hostUrl(first);
     const output = first.output();
-    for (const part of ["azurite", "cosmos", "provisioning", "host", "setup", "flaky"]) expect(output).toMatch(new RegExp(`✓ ${part} ready`));
-    expect(output).toContain("skipping later: not-built-yet.js does not exist yet (build it first)");
+    for (const part of ["azurite", "cosmos", "provisioning", "host", "setup", "flaky"])
+      expect(output).toMatch(new RegExp(`✓ ${part} ready`));
+    expect(output).toContain(
+      "skipping later: not-built-yet.js does not exist yet (build it first)",
+    );
     expect(output).toMatch(/^host\s+\| /m);
     expect(await readFile(join(dataDir, "setup-ran"), "utf8")).toBe(url);
 
     expect((await fetch(`${url}/api/health`)).status).toBe(200);
-    const put = await fetch(`${url}/api/notes/n1`, { method: "PUT", body: JSON.stringify({ text: "kept across restarts" }) });
+    const put = await fetch(`${url}/api/notes/n1`, {
+      method: "PUT",
+      body: JSON.stringify({ text: "kept across restarts" }),
+    });
     expect(put.status).toBe(204);
-    expect(await (await fetch(`${url}/api/notes/n1`)).json()).toEqual({ id: "n1", text: "kept across restarts" });
+    expect(await (await fetch(`${url}/api/notes/n1`)).json()).toEqual({
+      id: "n1",
+      text: "kept across restarts",
+    });
 
-    const [, blob, queue] = (await first.waitFor(/Azurite blob (\d+), queue (\d+), table (\d+)/)).map(Number);
+    const [, blob, queue] = (
+      await first.waitFor(/Azurite blob (\d+), queue (\d+), table (\d+)/)
+    ).map(Number);
     const connection = (service: string, port: number): string =>
       `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;${service}Endpoint=http://127.0.0.1:${port}/devstoreaccount1`;
-    expect(await BlobServiceClient.fromConnectionString(connection("Blob", blob!)).getContainerClient("logs").exists()).toBe(true);
-    expect(await QueueServiceClient.fromConnectionString(connection("Queue", queue!)).getQueueClient("work-items").exists()).toBe(true);
+    expect(
+      await BlobServiceClient.fromConnectionString(connection("Blob", blob!))
+        .getContainerClient("logs")
+        .exists(),
+    ).toBe(true);
+    expect(
+      await QueueServiceClient.fromConnectionString(connection("Queue", queue!))
+        .getQueueClient("work-items")
+        .exists(),
+    ).toBe(true);
 
-    await first.waitFor(/flaky exited unexpectedly \(exit code 3\); restarting in 1 s \(attempt 1 of 3\)/);
+    await first.waitFor(
+      /flaky exited unexpectedly \(exit code 3\); restarting in 1 s \(attempt 1 of 3\)/,
+    );
     expect(await first.stop()).toBe(0);
     expect(first.output()).toMatch(/cosmos\s+\| stopped; snapshot is up to date/);
     expect(await readdir(join(dataDir, "azurite"))).not.toHaveLength(0);
@@ -77,7 +126,10 @@ describe("devhost stack", () => {
     const second = start(configPath, dataDir);
     const secondUrl = await hostUrl(second);
     expect(second.output()).toMatch(/restored 1 documents/);
-    expect(await (await fetch(`${secondUrl}/api/notes/n1`)).json()).toEqual({ id: "n1", text: "kept across restarts" });
+    expect(await (await fetch(`${secondUrl}/api/notes/n1`)).json()).toEqual({
+      id: "n1",
+      text: "kept across restarts",
+    });
     expect(await second.stop()).toBe(0);
   });
 
@@ -87,11 +139,15 @@ describe("devhost stack", () => {
     await writeFile(join(dataDir, "cosmos", "snapshot.json"), "{ this is not a snapshot");
     const stack = start(await writeTempConfig(fixtureConfig()), dataDir);
     const url = await hostUrl(stack);
-    expect(stack.output()).toMatch(/Cosmos snapshot .* is unreadable \(.*\); moved it to .*snapshot\.corrupt-.*\.json and started with an empty database\./);
+    expect(stack.output()).toMatch(
+      /Cosmos snapshot .* is unreadable \(.*\); moved it to .*snapshot\.corrupt-.*\.json and started with an empty database\./,
+    );
     const files = await readdir(join(dataDir, "cosmos"));
     const asideName = files.find((name) => name.startsWith("snapshot.corrupt-"));
     expect(asideName).toBeDefined();
-    expect(await readFile(join(dataDir, "cosmos", asideName!), "utf8")).toBe("{ this is not a snapshot");
+    expect(await readFile(join(dataDir, "cosmos", asideName!), "utf8")).toBe(
+      "{ this is not a snapshot",
+    );
     expect((await fetch(`${url}/api/notes/n1`)).status).toBe(404);
     expect(await stack.stop()).toBe(0);
   });
@@ -127,15 +183,23 @@ describe("devhost stack", () => {
     expect(await stack.exited).toBe(1);
     const output = stack.output();
     expect(output).toMatch(/- last output of azurite:\n(- {3}.*\n)+/);
-    expect(output).toMatch(/✗ azurite could not start \(exit code 1\): read Azurite's last lines above; .*rename .*azurite .*AzureWebJobsStorage/);
+    expect(output).toMatch(
+      /✗ azurite could not start \(exit code 1\): read Azurite's last lines above; .*rename .*azurite .*AzureWebJobsStorage/,
+    );
     expect(output).not.toMatch(/starting host/);
     expect(await readFile(damaged, "utf8")).toBe("damaged{");
   });
 
   it("refuses an older Node than package.json engines asks for, before doing anything else", async () => {
     const projectDir = await mkdtemp(join(tmpdir(), "devhost-stack-engines-"));
-    await writeFile(join(projectDir, "package.json"), JSON.stringify({ engines: { node: ">=99.1" } }));
-    const child = spawn(process.execPath, [cliScript, "stack", "--config", "missing.json"], { cwd: projectDir, stdio: ["ignore", "pipe", "pipe"] });
+    await writeFile(
+      join(projectDir, "package.json"),
+      JSON.stringify({ engines: { node: ">=99.1" } }),
+    );
+    const child = spawn(process.execPath, [cliScript, "stack", "--config", "missing.json"], {
+      cwd: projectDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -147,10 +211,14 @@ describe("devhost stack", () => {
   });
 
   it("rejects an invalid config with one line naming the field", async () => {
-    const configPath = await writeTempConfig({ cosmos: { database: "x", containers: [{ id: "a" }] } });
+    const configPath = await writeTempConfig({
+      cosmos: { database: "x", containers: [{ id: "a" }] },
+    });
     const stack = launchStack(["--config", configPath]);
     running.push(stack);
     expect(await stack.exited).toBe(1);
-    expect(stack.output().trim()).toMatch(/^✗ .*devhost\.stack\.json is invalid at cosmos\.containers\[0\]\.partitionKey: .*; fix it and run again\.$/);
+    expect(stack.output().trim()).toMatch(
+      /^✗ .*devhost\.stack\.json is invalid at cosmos\.containers\[0\]\.partitionKey: .*; fix it and run again\.$/,
+    );
   });
 });

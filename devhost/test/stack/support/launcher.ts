@@ -49,7 +49,8 @@ export class LaunchedStack {
     for (;;) {
       const match = pattern.exec(this.text);
       if (match) return match;
-      if (this.child.exitCode !== null) throw new Error(`stack exited (${this.child.exitCode}) before ${pattern}:\n${this.text}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`stack exited (${this.child.exitCode}) before ${pattern}:\n${this.text}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${this.text}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -65,7 +66,17 @@ export class LaunchedStack {
   }
 }
 
-export function launchStack(args: readonly string[], env: NodeJS.ProcessEnv = cleanEnv()): LaunchedStack {
-  if (!existsSync(cliScript)) throw new Error(`${cliScript} is missing: run \`npm run build\` first`);
-  return new LaunchedStack(spawn(process.execPath, [cliScript, "stack", ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] }));
+export function launchStack(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+): LaunchedStack {
+  if (!existsSync(cliScript))
+    throw new Error(`${cliScript} is missing: run \`npm run build\` first`);
+  return new LaunchedStack(
+    spawn(process.execPath, [cliScript, "stack", ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
 }
