@@ -3,7 +3,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { QueueServiceClient } from "@azure/storage-queue";
 import {
   applySettings,
   importEntryFiles,
@@ -20,7 +19,9 @@ import { buildRoutes, type HttpRoute } from "./http/router.js";
 import { createHttpHandler } from "./http/server.js";
 import { Invoker } from "./invoker.js";
 import { createConsoleSink, hostLogger, type LogSink } from "./logging.js";
+import { QueueClients } from "./queue/clients.js";
 import { poisonQueueName, QueueListener } from "./queue/listener.js";
+import { QueueOutputWriter } from "./queue/output.js";
 import { AppRegistry, type HookName } from "./registry.js";
 import { TimerListener } from "./timer/listener.js";
 import { parseTimerSchedule } from "./timer/schedule.js";
@@ -91,20 +92,6 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
   });
 }
 
-function connectionStringFor(fn: RegisteredFunction): string {
-  const setting =
-    typeof fn.trigger.connection === "string" && fn.trigger.connection !== ""
-      ? fn.trigger.connection
-      : STORAGE_SETTING;
-  const value = process.env[setting] ?? process.env[`AzureWebJobs${setting}`];
-  if (value === undefined || value === "") {
-    throw new Error(
-      `Queue trigger "${fn.name}": app setting "${setting}" (the connection string) is not set.`,
-    );
-  }
-  return value;
-}
-
 function describeFunction(
   fn: RegisteredFunction,
   route: HttpRoute | undefined,
@@ -129,26 +116,18 @@ async function runHooks(
 function createQueueListeners(
   functions: readonly RegisteredFunction[],
   config: HostConfig,
+  clients: QueueClients,
   invoker: Invoker,
   sink: LogSink,
 ): QueueListener[] {
-  const services = new Map<string, QueueServiceClient>();
   return functions
     .filter((fn) => fn.trigger.type.toLowerCase() === "queuetrigger")
     .map((fn) => {
-      if (typeof fn.trigger.queueName !== "string")
-        throw new Error(`Queue trigger "${fn.name}" has no queueName.`);
-      const queueName = resolveAppSettings(fn.trigger.queueName, process.env).toLowerCase();
-      const connection = connectionStringFor(fn);
-      let service = services.get(connection);
-      if (service === undefined) {
-        service = QueueServiceClient.fromConnectionString(connection);
-        services.set(connection, service);
-      }
+      const queue = clients.forBinding(fn, fn.trigger);
       return new QueueListener({
         fn,
-        queue: service.getQueueClient(queueName),
-        poison: service.getQueueClient(poisonQueueName(queueName)),
+        queue,
+        poison: clients.service(fn, fn.trigger).getQueueClient(poisonQueueName(queue.name)),
         settings: config.queues,
         invoke: (value, options) => invoker.invoke(fn, value, options),
         sink,
@@ -212,10 +191,12 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   }
 
   const appHookData: Record<string, unknown> = {};
-  const invoker = new Invoker({ library, registry, extensions, sink, appHookData });
+  const queueClients = new QueueClients(process.env);
+  const outputs = new QueueOutputWriter(queueClients, config.queues.messageEncoding);
+  const invoker = new Invoker({ library, registry, extensions, sink, appHookData, outputs });
   const routes = buildRoutes(functions, config.routePrefix);
   const timers = createTimerListeners(functions, invoker, sink);
-  const queues = createQueueListeners(functions, config, invoker, sink);
+  const queues = createQueueListeners(functions, config, queueClients, invoker, sink);
   // App-level hooks share one hookData, as the worker's appHookData.
   await runHooks(registry, "appStart", {
     hookData: appHookData,

@@ -70,6 +70,15 @@ function describeError(error: unknown): string {
   return format(error);
 }
 
+/** Delivers a function's output bindings (other than HTTP responses) after it succeeds. */
+export interface OutputWriter {
+  hasOutputs(fn: RegisteredFunction): boolean;
+  write(
+    fn: RegisteredFunction,
+    source: { result: unknown; extraOutput(name: string): unknown },
+  ): Promise<void>;
+}
+
 export interface InvokerDeps {
   library: FunctionsLibrary;
   registry: AppRegistry;
@@ -77,6 +86,7 @@ export interface InvokerDeps {
   sink: LogSink;
   /** Shared with appStart/appTerminate hooks, as the worker's appHookData. */
   appHookData: Record<string, unknown>;
+  outputs?: OutputWriter;
 }
 
 /** Invokes registered functions and tracks those in flight so the host can stop gracefully. */
@@ -209,6 +219,10 @@ export class Invoker {
         failed = error !== undefined && error !== null;
       }
       if (failed) throw error;
+      const { outputs } = this.#deps;
+      if (outputs?.hasOutputs(fn)) {
+        await outputs.write(fn, { result, extraOutput: (name) => context.extraOutputs.get(name) });
+      }
       this.#logDone(fn, invocationId, started, undefined);
       return { result, context };
     } catch (error) {

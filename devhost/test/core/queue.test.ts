@@ -119,4 +119,23 @@ describe("queue trigger", () => {
     expect(stats.max).toBeGreaterThanOrEqual(4);
     expect(stats.max).toBeLessThanOrEqual(6);
   });
+
+  it("sends return and extra queue output bindings, base64-encoded, one message per array item", async () => {
+    await service.getQueueClient("forward-in").sendMessage(base64(JSON.stringify({ n: 1 })));
+    const out = service.getQueueClient("forward-out");
+    const forwarded = await waitFor(async () => {
+      if (!(await out.exists())) return undefined;
+      return (await out.receiveMessages()).receivedMessageItems[0];
+    });
+    expect(JSON.parse(Buffer.from(forwarded.messageText, "base64").toString())).toEqual({
+      forwarded: { n: 1 },
+    });
+    const notes = (
+      await service.getQueueClient("forward-audit").receiveMessages({ numberOfMessages: 10 })
+    ).receivedMessageItems;
+    expect(notes.map((m) => Buffer.from(m.messageText, "base64").toString()).sort()).toEqual([
+      "first note",
+      "second note",
+    ]);
+  });
 });
