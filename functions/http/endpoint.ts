@@ -19,6 +19,8 @@ export interface Call<TBody, TQuery, TCaller> {
   context: InvocationContext;
   params: Record<string, string>;
   body: TBody;
+  /** The body's bytes on raw-body endpoints; empty otherwise. */
+  rawBody: Buffer;
   query: TQuery;
   caller: TCaller;
 }
@@ -111,8 +113,9 @@ export function endpoint<A extends Access, B extends z.ZodType | undefined = und
           query = result.data;
         }
         let body: unknown = undefined;
+        let rawBody: Buffer = Buffer.alloc(0);
         if (bodyKind === "raw") {
-          body = await readBody(request, maxBodyBytes);
+          rawBody = await readBody(request, maxBodyBytes);
         } else if (bodyKind === "json" && spec.body !== undefined) {
           const result = spec.body.safeParse(parseJson(await readBody(request, maxBodyBytes)));
           if (!result.success) throw validationFailed("request body", result.error);
@@ -124,6 +127,7 @@ export function endpoint<A extends Access, B extends z.ZodType | undefined = und
           context,
           params,
           body: body as Parsed<B>,
+          rawBody,
           query: query as Parsed<Q>,
           caller: caller as CallerFor<A>,
         });

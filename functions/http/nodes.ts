@@ -15,6 +15,7 @@ import {
 } from "@wastecompute/contracts";
 import { z } from "zod";
 import { ConflictError, NotFoundError } from "../domain/errors.js";
+import { INITIAL_RELIABILITY } from "../domain/reliability.js";
 import { listJobsOnNode } from "../store/jobs.js";
 import { listLedgerEntries } from "../store/ledger.js";
 import { saveCredential, revokeCredential } from "../store/credentials.js";
@@ -66,7 +67,7 @@ export async function registerNode(sellerId: string, request: RegisterNodeReques
     lastHeartbeatAt: now.toISOString(),
     agentState: "idle",
     reservations: [],
-    reliability: 1,
+    reliability: INITIAL_RELIABILITY,
     outcomes: { completed: 0, lost: 0, notStarted: 0 },
     queueAccessExpiresAt: queue.expiresAt,
   };

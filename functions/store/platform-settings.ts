@@ -20,6 +20,8 @@ const SettingsSchema = z.object({
   WC_PLACEMENT_RETRY_MAX_SEC: seconds(30),
   /** Lifetime of the queue SAS handed to agents; refreshed by heartbeats near expiry. */
   WC_QUEUE_ACCESS_TTL_SEC: seconds(3600),
+  /** Six-field NCRONTAB schedule of the stale-node reaper. */
+  WC_REAPER_SCHEDULE: z.string().trim().min(1).default("*/15 * * * * *"),
 });
 
 export type PlatformSettings = {
@@ -31,6 +33,7 @@ export type PlatformSettings = {
   placementRetrySec: number;
   placementRetryMaxSec: number;
   queueAccessTtlSec: number;
+  reaperSchedule: string;
 };
 
 export function loadPlatformSettings(env: NodeJS.ProcessEnv = process.env): PlatformSettings {
@@ -44,6 +47,7 @@ export function loadPlatformSettings(env: NodeJS.ProcessEnv = process.env): Plat
     placementRetrySec: v.WC_PLACEMENT_RETRY_SEC,
     placementRetryMaxSec: v.WC_PLACEMENT_RETRY_MAX_SEC,
     queueAccessTtlSec: v.WC_QUEUE_ACCESS_TTL_SEC,
+    reaperSchedule: v.WC_REAPER_SCHEDULE,
   };
 }
 
