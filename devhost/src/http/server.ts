@@ -121,12 +121,17 @@ export function createHttpHandler(
           : execution.context.extraOutputs.get(route.responseBinding);
       await writeHttpResponse(res, result, deps.library);
     } catch (error) {
-      // A failed invocation is logged by the invoker; only response conversion failures surface here first.
+      // A failed invocation is logged by the invoker; only response-sending failures surface here first.
       if (invoked) {
+        // A client leaving a streamed response (e.g. a log tail) is routine, not an error.
+        const clientLeft =
+          res.destroyed || (error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE";
         deps.sink.write({
           time: new Date(),
-          level: "error",
-          message: `Could not send the HTTP response: ${error instanceof Error ? error.message : String(error)}`,
+          level: clientLeft ? "debug" : "error",
+          message: clientLeft
+            ? "The client closed the connection before the response was complete."
+            : `Could not send the HTTP response: ${error instanceof Error ? error.message : String(error)}`,
           functionName: route.fn.name,
           invocationId,
         });

@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHost, type RunningHost } from "../../src/host.js";
-import { capturingSink, fixture, type CapturingSink } from "./helpers.js";
+import { capturingSink, fixture, waitFor, type CapturingSink } from "./helpers.js";
 
 let host: RunningHost;
 let logs: CapturingSink;
@@ -137,6 +137,27 @@ describe("HTTP bodies and responses", () => {
     expect(arrivals.length).toBeGreaterThanOrEqual(3);
     // The first piece arrived well before the last one was produced (~300 ms later): not buffered.
     expect(arrivals.at(-1)!.at - arrivals[0]!.at).toBeGreaterThanOrEqual(250);
+  });
+
+  it("cancels the handler's stream when the client disconnects, without logging an error", async () => {
+    const state = ((
+      globalThis as { __devhostEndless?: { cancelled: boolean } }
+    ).__devhostEndless ??= { cancelled: false });
+    const errorsBefore = logs.records.filter((r) => r.level === "error").length;
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${host.url}/api/stream/endless`, (res) => {
+        res.once("data", () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on("error", () => undefined);
+      req.on("close", resolve);
+      req.end();
+      setTimeout(() => reject(new Error("no data")), 5_000);
+    });
+    await waitFor(() => (state.cancelled ? true : undefined), 5_000);
+    expect(logs.records.filter((r) => r.level === "error")).toHaveLength(errorsBefore);
   });
 
   it("rejects a body over the size limit with 413, declared or chunked", async () => {
