@@ -10,8 +10,12 @@ export const WORKER_VERSION = "3.10.1";
 /** Functions host version devhost reports (log hooks and streaming need >= 4.34 on the real host). */
 export const HOST_VERSION = "4.1040.0";
 
+/** Receives the library's system logs (`coreApi.log`) for the app being or last loaded. */
+export type SystemLog = (level: string, message: string) => void;
+
 let loading: AppRegistry | undefined;
 let lastLoaded: AppRegistry | undefined;
+let systemLog: SystemLog | undefined;
 let programmingModel: unknown;
 let loadQueue: Promise<unknown> = Promise.resolve();
 
@@ -35,6 +39,10 @@ const coreApi = Object.freeze({
       throw new RegistrationError("A function can only be registered during app startup.");
     return loading.registerFunction(metadata, callback);
   },
+  /** Present since worker 3.x / host 4.28; the library checks it before enabling HTTP streaming. */
+  log(level: unknown, _category: unknown, message: unknown): void {
+    systemLog?.(String(level), String(message));
+  },
   Disposable,
 });
 
@@ -57,10 +65,15 @@ export function installCoreApi(): void {
  * Runs `load` with `registry` receiving registrations, then locks it. Loads are serialised because
  * the core module is process-wide: two hosts starting at once must not mix their functions.
  */
-export function loadWithRegistry<T>(registry: AppRegistry, load: () => Promise<T>): Promise<T> {
+export function loadWithRegistry<T>(
+  registry: AppRegistry,
+  log: SystemLog,
+  load: () => Promise<T>,
+): Promise<T> {
   installCoreApi();
   const run = async (): Promise<T> => {
     loading = registry;
+    systemLog = log;
     try {
       return await load();
     } finally {

@@ -18,7 +18,7 @@ import { DEFAULT_MAX_REQUEST_BODY_BYTES } from "./http/request-body.js";
 import { buildRoutes, type HttpRoute } from "./http/router.js";
 import { createHttpHandler } from "./http/server.js";
 import { Invoker } from "./invoker.js";
-import { createConsoleSink, hostLogger, type LogSink } from "./logging.js";
+import { createConsoleSink, hostLogger, toLogLevel, type LogSink } from "./logging.js";
 import { QueueClients } from "./queue/clients.js";
 import { poisonQueueName, QueueListener } from "./queue/listener.js";
 import { QueueOutputWriter } from "./queue/output.js";
@@ -174,7 +174,9 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
 
   const registry = new AppRegistry();
   const entryFiles = await resolveEntryFiles(appDir);
-  await loadWithRegistry(registry, () => importEntryFiles(entryFiles));
+  const systemLog = (level: string, message: string): void =>
+    sink.write({ time: new Date(), level: toLogLevel(level), message });
+  await loadWithRegistry(registry, systemLog, () => importEntryFiles(entryFiles));
   const functions = registry.functions();
   const library = loadFunctionsLibrary(appDir);
 
