@@ -4,7 +4,7 @@
 import type { IncomingMessage } from "node:http";
 import { parseArgs } from "node:util";
 import { createHttpServer } from "@vercel/cosmosdb-server";
-import { captureCosmosStores } from "./embedded-cosmos-store.js";
+import { advertiseHttpLocations, captureCosmosStores } from "./embedded-cosmos-store.js";
 import {
   documentCount,
   readSnapshotFile,
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   // The store is created (and must be filled) synchronously while the server starts listening,
   // before any request can be served.
   captureCosmosStores((store: CosmosStore) => {
+    advertiseHttpLocations(store);
     writer = new SnapshotWriter(store, snapshotFile, Number(values["interval-ms"]), (error) =>
       console.error(
         `cosmos server: could not write snapshot: ${error instanceof Error ? error.message : String(error)}`,

@@ -24,7 +24,7 @@ export interface StoreDatabase extends StoreItem {
 }
 
 /** The account object the server creates when it starts listening. */
-export interface CosmosStore {
+export interface CosmosStore extends StoreItem {
   databases: StoreItems<StoreDatabase>;
 }
 

@@ -15,7 +15,12 @@ function isAccountModule(value: unknown): value is { default: AccountClass } {
 }
 
 function isCosmosStore(value: unknown): value is CosmosStore {
-  return isRecord(value) && isRecord(value.databases) && value.databases._data instanceof Map;
+  return (
+    isRecord(value) &&
+    typeof value.read === "function" &&
+    isRecord(value.databases) &&
+    value.databases._data instanceof Map
+  );
 }
 
 /** Makes every account the server creates from now on be passed to `onStore`. Call before listen(). */
@@ -38,4 +43,26 @@ export function captureCosmosStores(onStore: (store: CosmosStore) => void): void
       onStore(this);
     }
   };
+}
+
+/**
+ * The server advertises https:// account locations even when it serves plain HTTP, so an SDK
+ * that follows them (endpoint discovery, the @azure/cosmos default) would speak TLS to a plain
+ * port. Rewrites them to http://.
+ */
+export function advertiseHttpLocations(store: CosmosStore): void {
+  const account = store.read();
+  if (!isRecord(account)) return;
+  for (const key of ["writableLocations", "readableLocations"]) {
+    const locations = account[key];
+    if (!Array.isArray(locations)) continue;
+    for (const location of locations) {
+      if (isRecord(location) && typeof location.databaseAccountEndpoint === "string") {
+        location.databaseAccountEndpoint = location.databaseAccountEndpoint.replace(
+          /^https:/,
+          "http:",
+        );
+      }
+    }
+  }
 }
