@@ -31,8 +31,6 @@ export const AgentConfigSchema = z
     killGraceSec: z.number().nonnegative(),
     drainDeadlineSec: z.number().nonnegative(),
     outputCapBytes: z.number().int().positive(),
-    /** Allow running without bubblewrap (isolation "none"); off by default. */
-    allowUnsandboxed: z.boolean(),
   })
   .partial();
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
@@ -129,9 +127,14 @@ export function mergeConfig(...layers: AgentConfig[]): AgentConfig {
   return merged;
 }
 
-/** Default paths for state and job work dirs, beside the user's home. */
+/** Default state dir, beside the user's home. */
 export function defaultStateDir(home = homedir()): string {
   return join(home, ".local", "state", "wastecompute");
+}
+
+/** Default root of job work dirs: outside /root when root, so the job's unprivileged user can enter it. */
+export function defaultWorkRoot(stateDir: string, uid = process.getuid?.() ?? -1): string {
+  return uid === 0 ? "/var/lib/wastecompute/jobs" : join(stateDir, "jobs");
 }
 
 /** Loads file + env + flags for a command. */

@@ -53,6 +53,8 @@ export interface Delivery {
   hold(): void;
   /** Deletes the message (the job is done, refused or a duplicate). */
   complete(): Promise<void>;
+  /** Makes the message visible again at once, for another agent or a later pull. */
+  release(): Promise<void>;
 }
 
 /** Polls one queue; `setQueue` swaps in refreshed access without dropping held messages. */
@@ -126,6 +128,13 @@ export class QueuePoller {
         await renewing;
         await this.queue.deleteMessage(item.messageId, popReceipt).catch((error: unknown) => {
           this.log("queue.delete_failed", { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error) });
+        });
+      },
+      release: async () => {
+        clearInterval(timer);
+        await renewing;
+        await this.queue.updateMessage(item.messageId, popReceipt, undefined, 0).catch((error: unknown) => {
+          this.log("queue.release_failed", { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error) });
         });
       },
     };

@@ -326,3 +326,12 @@ export async function runSandboxed(spec: SandboxSpec, options: SandboxRunOptions
 function signalName(number: number): string | undefined {
   return Object.entries(constants.signals).find(([, n]) => n === number)?.[0];
 }
+
+/** Whether bubblewrap is installed and can create the namespaces the sandbox needs here. */
+export async function bubblewrapWorks(host: HostLayout): Promise<{ ok: boolean; reason: string }> {
+  if (!onPath("bwrap")) return { ok: false, reason: "bwrap is not on PATH (install the bubblewrap package)" };
+  const args = ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-pid", "--unshare-net", "--die-with-parent"];
+  if (host.unprivileged) args.push("--unshare-user");
+  const result = await execa("bwrap", [...args, "--", "true"], { reject: false, timeout: 5_000 });
+  return result.exitCode === 0 ? { ok: true, reason: "" } : { ok: false, reason: `bwrap cannot create a sandbox here: ${String(result.stderr).trim() || `exit ${result.exitCode}`}` };
+}
