@@ -144,6 +144,17 @@ describe("ineligibility", () => {
     ).toBeNull();
   });
 
+  it("takes the deployment's heartbeat freshness when given", () => {
+    const node = makeNode("a", { lastHeartbeatAt: secondsAgo(120) });
+    expect(ineligibility(node, cpuRequest(), now)).toBe("offline");
+    expect(ineligibility(node, cpuRequest(), now, { heartbeatFreshSeconds: 180 })).toBeNull();
+    expect(
+      ineligibility(makeNode("b", { lastHeartbeatAt: secondsAgo(20) }), cpuRequest(), now, {
+        heartbeatFreshSeconds: 15,
+      }),
+    ).toBe("offline");
+  });
+
   it("checks free capacity after existing reservations", () => {
     const busy = reserve(
       makeNode("a"),

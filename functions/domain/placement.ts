@@ -4,7 +4,12 @@ import { fits, freeCapacity, type ResourceRequest } from "./capacity.js";
 import { gridIntensityFor } from "./carbon.js";
 import type { JobRequirements, NodeDoc } from "./model.js";
 import { nameMatches } from "./model-names.js";
-import { isOnline, ownerLoadAllows, withinAllowedHours } from "./node-availability.js";
+import {
+  HEARTBEAT_FRESH_SECONDS,
+  isOnline,
+  ownerLoadAllows,
+  withinAllowedHours,
+} from "./node-availability.js";
 import { microsPerSecondAt } from "./pricing.js";
 import { BASIS_POINTS, RATE_CARD, type RateCard } from "./rate-card.js";
 
@@ -30,6 +35,13 @@ export interface PlacementRequest {
   networkAccess: boolean;
   /** Nodes this job was already placed on (failed to start, lost): not tried again. */
   excludeNodeIds: readonly string[];
+}
+
+/** Deployment settings placement depends on; every field has a default. */
+export interface PlacementOptions {
+  rateCard?: RateCard;
+  /** A heartbeat older than this makes a node ineligible (default HEARTBEAT_FRESH_SECONDS). */
+  heartbeatFreshSeconds?: number;
 }
 
 /** Why a node cannot take the job now. */
@@ -80,11 +92,13 @@ export function ineligibility(
   node: NodeDoc,
   request: PlacementRequest,
   now: Date,
-  card: RateCard = RATE_CARD,
+  options: PlacementOptions = {},
 ): Ineligibility | null {
   const { requirements } = request;
+  const card = options.rateCard ?? RATE_CARD;
   if (request.excludeNodeIds.includes(node.id)) return "excluded";
-  if (!isOnline(node, now)) return "offline";
+  if (!isOnline(node, now, options.heartbeatFreshSeconds ?? HEARTBEAT_FRESH_SECONDS))
+    return "offline";
   if (node.agentState === "draining" || node.agentState === "paused") return "draining";
   if (!withinAllowedHours(node.policy, node.timeZone, now)) return "outside-allowed-hours";
   if (!ownerLoadAllows(node)) return "owner-busy";
@@ -115,9 +129,10 @@ export function scoreNode(
   node: NodeDoc,
   request: PlacementRequest,
   now: Date,
-  card: RateCard = RATE_CARD,
+  options: PlacementOptions = {},
 ): ScoreBreakdown {
   const { requirements } = request;
+  const card = options.rateCard ?? RATE_CARD;
   const free = freeCapacity(node);
   const left = (freeAmount: number, wanted: number, total: number) =>
     total > 0 ? Math.max(0, freeAmount - wanted) / total : 1;
@@ -151,11 +166,11 @@ export function rankNodes<N extends NodeDoc>(
   nodes: readonly N[],
   request: PlacementRequest,
   now: Date,
-  card: RateCard = RATE_CARD,
+  options: PlacementOptions = {},
 ): RankedNode<N>[] {
   return nodes
-    .filter((node) => ineligibility(node, request, now, card) === null)
-    .map((node) => ({ node, score: scoreNode(node, request, now, card) }))
+    .filter((node) => ineligibility(node, request, now, options) === null)
+    .map((node) => ({ node, score: scoreNode(node, request, now, options) }))
     .sort((a, b) => b.score.total - a.score.total || compareIds(a.node.id, b.node.id));
 }
 
@@ -164,7 +179,7 @@ export function chooseNode<N extends NodeDoc>(
   nodes: readonly N[],
   request: PlacementRequest,
   now: Date,
-  card: RateCard = RATE_CARD,
+  options: PlacementOptions = {},
 ): N | null {
-  return rankNodes(nodes, request, now, card)[0]?.node ?? null;
+  return rankNodes(nodes, request, now, options)[0]?.node ?? null;
 }
