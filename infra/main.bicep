@@ -213,7 +213,8 @@ module api './app/api.bicep' = {
       COSMOS_DATABASE: cosmos.outputs.databaseName
       // DefaultAzureCredential picks the user-assigned identity by this client id.
       AZURE_CLIENT_ID: apiIdentity.outputs.clientId
-      WC_PUBLIC_API_URL: 'https://${functionAppName}.azurewebsites.net'
+      // Base of the links the API hands out (routes live under /api).
+      WC_PUBLIC_API_URL: 'https://${functionAppName}.azurewebsites.net/api'
       WC_CORS_ORIGINS: webOrigin
     }
   }

@@ -24,11 +24,22 @@ export function azureCredential(clientId?: string): TokenCredential {
   return credential;
 }
 
-/** CosmosClient options: the account key when configured, otherwise Entra ID (`aadCredentials`). */
+/**
+ * CosmosClient options: the account key when configured, otherwise Entra ID (`aadCredentials`).
+ * A local server on plain http (the embedded Cosmos server) advertises https:// locations the SDK
+ * would follow, so endpoint discovery is off for http endpoints.
+ */
 export function cosmosClientOptions(cosmos: CosmosConfig): CosmosClientOptions {
-  return cosmos.auth.kind === "key"
-    ? { endpoint: cosmos.endpoint, key: cosmos.auth.key }
-    : { endpoint: cosmos.endpoint, aadCredentials: azureCredential(cosmos.auth.clientId) };
+  const auth =
+    cosmos.auth.kind === "key"
+      ? { key: cosmos.auth.key }
+      : { aadCredentials: azureCredential(cosmos.auth.clientId) };
+  const local = cosmos.endpoint.startsWith("http://");
+  return {
+    endpoint: cosmos.endpoint,
+    ...auth,
+    ...(local ? { connectionPolicy: { enableEndpointDiscovery: false } } : {}),
+  };
 }
 
 export function createCosmosDatabase(cosmos: CosmosConfig): Database {

@@ -107,7 +107,10 @@ describe("Azure clients from the configuration", () => {
     expect(withKey.key).toBe(EMULATOR_KEY);
     expect(withKey.aadCredentials).toBeUndefined();
 
+    expect(withKey.connectionPolicy?.enableEndpointDiscovery).toBe(false);
+
     const withIdentity = cosmosClientOptions(loadConfig(onAzure).cosmos);
+    expect(withIdentity.connectionPolicy).toBeUndefined();
     expect(withIdentity.key).toBeUndefined();
     expect(withIdentity.aadCredentials).toBeInstanceOf(DefaultAzureCredential);
     expect(withIdentity.endpoint).toBe(onAzure.COSMOS_ENDPOINT);
