@@ -1,15 +1,10 @@
 // Chooses the node for a job: filter the nodes that can take it now, score them, and order them
 // deterministically (score, then node id) so a replayed placement picks the same node.
-import { fits, freeCapacity, type ResourceRequest } from "./capacity.js";
+import { fits, freeCapacity } from "./capacity.js";
 import { gridIntensityFor } from "./carbon.js";
 import type { JobRequirements, NodeDoc } from "./model.js";
 import { nameMatches } from "./model-names.js";
-import {
-  HEARTBEAT_FRESH_SECONDS,
-  isOnline,
-  ownerLoadAllows,
-  withinAllowedHours,
-} from "./node-availability.js";
+import { isOnline, ownerLoadAllows, withinAllowedHours } from "./node-availability.js";
 import { microsPerSecondAt } from "./pricing.js";
 import { BASIS_POINTS, RATE_CARD, type RateCard } from "./rate-card.js";
 
@@ -70,12 +65,6 @@ export interface RankedNode<N extends NodeDoc = NodeDoc> {
   score: ScoreBreakdown;
 }
 
-const toResourceRequest = (r: JobRequirements): ResourceRequest => ({
-  cpuCores: r.cpuCores,
-  memoryMb: r.memoryMb,
-  gpuCount: r.gpuCount,
-});
-
 /** What the seller would earn per second for the request at `now` (before any buyer discount). */
 function sellerMicrosPerSecond(
   node: NodeDoc,
@@ -97,8 +86,7 @@ export function ineligibility(
   const { requirements } = request;
   const card = options.rateCard ?? RATE_CARD;
   if (request.excludeNodeIds.includes(node.id)) return "excluded";
-  if (!isOnline(node, now, options.heartbeatFreshSeconds ?? HEARTBEAT_FRESH_SECONDS))
-    return "offline";
+  if (!isOnline(node, now, options.heartbeatFreshSeconds)) return "offline";
   if (node.agentState === "draining" || node.agentState === "paused") return "draining";
   if (!withinAllowedHours(node.policy, node.timeZone, now)) return "outside-allowed-hours";
   if (!ownerLoadAllows(node)) return "owner-busy";
@@ -120,7 +108,7 @@ export function ineligibility(
   ) {
     return "price-floor";
   }
-  if (!fits(node, toResourceRequest(requirements))) return "capacity";
+  if (!fits(node, requirements)) return "capacity";
   return null;
 }
 
