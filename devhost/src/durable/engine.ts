@@ -16,8 +16,17 @@ import { FunctionCatalog } from "./function-catalog.js";
 import type { HistoryEvent } from "./history.js";
 import { isTerminal, type InstanceRecord, type PendingEvent } from "./instance.js";
 import { orchestrationInput } from "./orchestration-input.js";
-import { outcomeFromError, outcomeFromResult, type OrchestratorOutcome } from "./orchestrator-outcome.js";
-import { StaleInstanceError, TaskHubStore, type InboxEvent, type StoredInstance } from "./task-hub-store.js";
+import {
+  outcomeFromError,
+  outcomeFromResult,
+  type OrchestratorOutcome,
+} from "./orchestrator-outcome.js";
+import {
+  StaleInstanceError,
+  TaskHubStore,
+  type InboxEvent,
+  type StoredInstance,
+} from "./task-hub-store.js";
 import { WorkQueue } from "./work-queue.js";
 
 export interface EngineOptions {
@@ -46,12 +55,15 @@ const SUMMARY_CHARS = 80;
 
 function summary(text: string | undefined): string {
   if (text === undefined) return "(none)";
-  return text.length > SUMMARY_CHARS ? `${text.slice(0, SUMMARY_CHARS)}… (${text.length} chars)` : text;
+  return text.length > SUMMARY_CHARS
+    ? `${text.slice(0, SUMMARY_CHARS)}… (${text.length} chars)`
+    : text;
 }
 
 function errorText(error: unknown): { message: string; details: string } {
-  if (error instanceof Error) return { message: error.message, details: error.stack ?? error.message };
-  const message = typeof error === "string" ? error : JSON.stringify(error) ?? String(error);
+  if (error instanceof Error)
+    return { message: error.message, details: error.stack ?? error.message };
+  const message = typeof error === "string" ? error : (JSON.stringify(error) ?? String(error));
   return { message, details: message };
 }
 
@@ -107,7 +119,9 @@ export class DurableEngine {
   ) {
     this.catalog = new FunctionCatalog(() => services.functions());
     this.log = services.log;
-    this.activities = new WorkQueue(options.maxConcurrentActivities, (job) => this.runActivity(job));
+    this.activities = new WorkQueue(options.maxConcurrentActivities, (job) =>
+      this.runActivity(job),
+    );
   }
 
   /** Picks up every unfinished instance left in the task hub and starts polling. */
@@ -119,7 +133,8 @@ export class DurableEngine {
       this.resumeOpenWork(rt);
       this.signal(rt.instanceId);
     }
-    if (unfinished.length > 0) this.log.info(`Resuming ${unfinished.length} unfinished orchestration instance(s).`);
+    if (unfinished.length > 0)
+      this.log.info(`Resuming ${unfinished.length} unfinished orchestration instance(s).`);
     this.schedulePoll();
   }
 
@@ -127,37 +142,69 @@ export class DurableEngine {
     this.stopped = true;
     if (this.poller !== undefined) clearTimeout(this.poller);
     for (const rt of this.instances.values()) rt.clearTimers();
-    while (this.runningEpisodes > 0) await new Promise<void>((resolve) => this.episodeDone.add(resolve));
+    while (this.runningEpisodes > 0)
+      await new Promise<void>((resolve) => this.episodeDone.add(resolve));
   }
 
   // ---- client operations -------------------------------------------------------------------
 
-  async startNew(name: string, instanceId: string | undefined, input: string | undefined): Promise<string> {
+  async startNew(
+    name: string,
+    instanceId: string | undefined,
+    input: string | undefined,
+  ): Promise<string> {
     const fn = this.catalog.orchestrator(name);
-    if (fn === undefined) throw new UnknownOrchestratorError(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    if (fn === undefined)
+      throw new UnknownOrchestratorError(
+        `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      );
     const id = instanceId ?? randomUUID().replaceAll("-", "");
     const rt = this.runtime(id);
+    // The first episode runs before the caller hears 202 and commits together with the new
+    // instance row: one write instead of two, and the instance is durable once started.
     await rt.exclusive(async () => {
       const existing = rt.stored ?? (await this.store.readInstance(id));
       if (existing !== undefined && !isTerminal(existing.record.status)) {
-        throw new InstanceRunningError(`An instance with ID '${id}' already exists and is ${existing.record.status}.`);
+        throw new InstanceRunningError(
+          `An instance with ID '${id}' already exists and is ${existing.record.status}.`,
+        );
       }
       const now = new Date();
-      const record = newExecution({ instanceId: id, name: fn.name, createdTime: now.toISOString() }, input, randomUUID(), now);
-      const etag = await this.store.putNewInstance(record, existing?.etag);
-      rt.stored = { record, etag };
+      const record = newExecution(
+        { instanceId: id, name: fn.name, createdTime: now.toISOString() },
+        input,
+        randomUUID(),
+        now,
+      );
+      rt.stored = { record, etag: existing?.etag };
       rt.history = [];
+      rt.reloadInbox = false;
       rt.pending = rt.pending.filter((e) => e.kind === "eventRaised" || e.kind === "control");
       rt.clearTimers();
-      if (existing !== undefined) this.background(this.store.deleteOldHistory(id, record.executionId));
+      try {
+        await this.advance(rt);
+      } catch (error) {
+        rt.stored = undefined;
+        rt.history = undefined;
+        rt.reloadInbox = true;
+        throw error;
+      }
+      if (existing !== undefined)
+        this.background(this.store.deleteOldHistory(id, record.executionId));
     });
-    this.log.info(`Orchestration '${fn.name}' scheduled.`, { instanceId: id, input: summary(input) });
-    this.signal(id);
+    this.log.info(`Orchestration '${fn.name}' started.`, { instanceId: id, input: summary(input) });
+    if (rt.rerun || rt.pending.length > 0) {
+      rt.rerun = false;
+      this.signal(id);
+    }
     return id;
   }
 
   /** The instance's committed state (and history when asked), or undefined when unknown. */
-  async read(instanceId: string, withHistory: boolean): Promise<{ record: InstanceRecord; history: HistoryEvent[] | undefined } | undefined> {
+  async read(
+    instanceId: string,
+    withHistory: boolean,
+  ): Promise<{ record: InstanceRecord; history: HistoryEvent[] | undefined } | undefined> {
     const rt = this.instances.get(instanceId);
     const stored = rt?.stored ?? (await this.store.readInstance(instanceId));
     if (stored === undefined) return undefined;
@@ -165,7 +212,11 @@ export class DurableEngine {
     const history =
       rt?.history !== undefined && rt.stored === stored
         ? rt.history
-        : await this.store.readHistory(instanceId, stored.record.executionId, stored.record.historyLength);
+        : await this.store.readHistory(
+            instanceId,
+            stored.record.executionId,
+            stored.record.historyLength,
+          );
     return { record: stored.record, history };
   }
 
@@ -196,11 +247,15 @@ export class DurableEngine {
     this.log.info("Instance purged.", { instanceId });
   }
 
-  private async enqueueInbox(instanceId: string, event: Extract<PendingEvent, { kind: "eventRaised" | "control" }>): Promise<void> {
+  private async enqueueInbox(
+    instanceId: string,
+    event: Extract<PendingEvent, { kind: "eventRaised" | "control" }>,
+  ): Promise<void> {
     const rt = this.instances.get(instanceId);
     const stored = rt?.stored ?? (await this.store.readInstance(instanceId));
     if (stored === undefined) throw new InstanceNotFoundError(instanceId);
-    if (isTerminal(stored.record.status)) throw new InstanceFinishedError(`Instance ${instanceId} is ${stored.record.status}.`);
+    if (isTerminal(stored.record.status))
+      throw new InstanceFinishedError(`Instance ${instanceId} is ${stored.record.status}.`);
     // Persisted before the caller hears 202, so a crash cannot lose it.
     const inboxKey = await this.store.addInbox(instanceId, event);
     const target = this.runtime(instanceId);
@@ -234,7 +289,11 @@ export class DurableEngine {
   }
 
   private pumpEpisodes(): void {
-    while (!this.stopped && this.runningEpisodes < this.options.maxConcurrentOrchestrations && this.ready.length > 0) {
+    while (
+      !this.stopped &&
+      this.runningEpisodes < this.options.maxConcurrentOrchestrations &&
+      this.ready.length > 0
+    ) {
       const id = this.ready.shift() as string;
       const rt = this.instances.get(id);
       if (rt === undefined) continue;
@@ -244,13 +303,16 @@ export class DurableEngine {
       void rt
         .exclusive(() => this.runEpisode(rt))
         .catch((error: unknown) => {
-          this.log.error(`Orchestration episode failed: ${errorText(error).message}`, { instanceId: id });
+          this.log.error(`Orchestration episode failed: ${errorText(error).message}`, {
+            instanceId: id,
+          });
           rt.stored = undefined;
           rt.history = undefined;
           rt.reloadInbox = true;
           rt.rerun = true;
           // A lost race with another writer retries at once; anything else (storage down) backs off.
-          if (!(error instanceof StaleInstanceError)) return new Promise((r) => setTimeout(r, 1_000));
+          if (!(error instanceof StaleInstanceError))
+            return new Promise((r) => setTimeout(r, 1_000));
           return undefined;
         })
         .then(() => this.afterEpisode(rt));
@@ -265,7 +327,11 @@ export class DurableEngine {
     if (rt.rerun) {
       rt.rerun = false;
       this.signal(rt.instanceId);
-    } else if (rt.stored !== undefined && isTerminal(rt.stored.record.status) && rt.pending.length === 0) {
+    } else if (
+      rt.stored !== undefined &&
+      isTerminal(rt.stored.record.status) &&
+      rt.pending.length === 0
+    ) {
       // Finished instances are read from the table from now on.
       this.instances.delete(rt.instanceId);
     }
@@ -287,14 +353,18 @@ export class DurableEngine {
             }
           }
         })
-        .catch((error: unknown) => this.log.warn(`Task hub poll failed: ${errorText(error).message}`))
+        .catch((error: unknown) =>
+          this.log.warn(`Task hub poll failed: ${errorText(error).message}`),
+        )
         .finally(() => this.schedulePoll());
     }, this.options.pollIntervalMs);
     this.poller.unref();
   }
 
   private background(work: Promise<unknown>): void {
-    work.catch((error: unknown) => this.log.warn(`Task hub cleanup failed: ${errorText(error).message}`));
+    work.catch((error: unknown) =>
+      this.log.warn(`Task hub cleanup failed: ${errorText(error).message}`),
+    );
   }
 
   // ---- episodes ------------------------------------------------------------------------------
@@ -325,7 +395,12 @@ export class DurableEngine {
     if (record === undefined || isTerminal(record.status)) return;
     for (const [key, task] of Object.entries(record.openTasks)) {
       const seq = Number(key);
-      if (task.kind === "activity") this.dispatch(rt.instanceId, record.executionId, { seq, name: task.name, input: task.input });
+      if (task.kind === "activity")
+        this.dispatch(rt.instanceId, record.executionId, {
+          seq,
+          name: task.name,
+          input: task.input,
+        });
       else this.arm(rt, record.executionId, seq, task.fireAt);
     }
   }
@@ -341,15 +416,18 @@ export class DurableEngine {
     const key = `${executionId}|${seq}`;
     if (rt.timers.has(key) || this.stopped) return;
     const delay = Date.parse(fireAt) - Date.now();
-    const handle = setTimeout(() => {
-      rt.timers.delete(key);
-      if (Date.parse(fireAt) > Date.now()) {
-        this.arm(rt, executionId, seq, fireAt);
-        return;
-      }
-      rt.pending.push({ kind: "timerFired", executionId, seq });
-      this.signal(rt.instanceId);
-    }, Math.min(Math.max(0, delay), MAX_TIMEOUT_MS));
+    const handle = setTimeout(
+      () => {
+        rt.timers.delete(key);
+        if (Date.parse(fireAt) > Date.now()) {
+          this.arm(rt, executionId, seq, fireAt);
+          return;
+        }
+        rt.pending.push({ kind: "timerFired", executionId, seq });
+        this.signal(rt.instanceId);
+      },
+      Math.min(Math.max(0, delay), MAX_TIMEOUT_MS),
+    );
     handle.unref();
     rt.timers.set(key, handle);
   }
@@ -364,30 +442,50 @@ export class DurableEngine {
       return;
     }
     if (record.status === "Suspended") return;
+    await this.advance(rt);
+  }
 
+  /** Delivers what is pending to the orchestrator and commits the episode. */
+  private async advance(rt: InstanceRuntime): Promise<void> {
+    const stored = rt.stored as StoredInstance;
+    const record = stored.record;
     const now = this.episodeTime(record, rt.pending);
     const plan = planEpisode(record, rt.pending, now);
     if (!plan.needsReplay) {
       this.forget(rt, plan.stale);
       return;
     }
-    rt.history ??= await this.store.readHistory(rt.instanceId, record.executionId, record.historyLength);
+    rt.history ??= await this.store.readHistory(
+      rt.instanceId,
+      record.executionId,
+      record.historyLength,
+    );
     const committed = rt.history;
     const outcome = await this.replay(record, committed, plan);
     const result = completeEpisode(plan, outcome, committed);
 
     let next = result.record;
-    const carried = result.carriedEvents.map((e) => ({ kind: "eventRaised" as const, name: e.name, input: e.input }));
+    const carried = result.carriedEvents.map((e) => ({
+      kind: "eventRaised" as const,
+      name: e.name,
+      input: e.input,
+    }));
     if (result.continueAsNew !== undefined) {
       next = newExecution(record, result.continueAsNew.input, randomUUID(), now);
       next.status = "Running";
       next.customStatus = result.record.customStatus;
     }
-    const consumedInbox = plan.consumed.flatMap((e) => ("inboxKey" in e && e.inboxKey !== undefined ? [e.inboxKey] : []));
+    const consumedInbox = plan.consumed.flatMap((e) =>
+      "inboxKey" in e && e.inboxKey !== undefined ? [e.inboxKey] : [],
+    );
     const etag = await this.store.commit({
       record: next,
       etag: stored.etag,
-      history: { executionId: record.executionId, startIndex: record.historyLength, events: result.appended },
+      history: {
+        executionId: record.executionId,
+        startIndex: record.historyLength,
+        events: result.appended,
+      },
       deleteInbox: consumedInbox,
       addInbox: carried,
     });
@@ -421,15 +519,22 @@ export class DurableEngine {
     for (const event of pending) {
       if (event.kind !== "timerFired" || event.executionId !== record.executionId) continue;
       const task = record.openTasks[event.seq];
-      if (task !== undefined && task.kind !== "activity") at = Math.max(at, Date.parse(task.fireAt));
+      if (task !== undefined && task.kind !== "activity")
+        at = Math.max(at, Date.parse(task.fireAt));
     }
     return new Date(at);
   }
 
-  private async replay(record: InstanceRecord, committed: readonly HistoryEvent[], plan: EpisodePlan): Promise<OrchestratorOutcome> {
+  private async replay(
+    record: InstanceRecord,
+    committed: readonly HistoryEvent[],
+    plan: EpisodePlan,
+  ): Promise<OrchestratorOutcome> {
     const fn = this.catalog.orchestrator(record.name);
     if (fn === undefined) {
-      return outcomeFromError(new Error(`The orchestrator function '${record.name}' is not registered in this app.`));
+      return outcomeFromError(
+        new Error(`The orchestrator function '${record.name}' is not registered in this app.`),
+      );
     }
     const input = orchestrationInput(record.instanceId, record.input, committed, plan.delivered);
     try {
@@ -440,7 +545,9 @@ export class DurableEngine {
   }
 
   private async applyControls(rt: InstanceRuntime): Promise<void> {
-    const controls = rt.pending.filter((e): e is Extract<PendingEvent, { kind: "control" }> => e.kind === "control");
+    const controls = rt.pending.filter(
+      (e): e is Extract<PendingEvent, { kind: "control" }> => e.kind === "control",
+    );
     for (const control of controls) {
       const stored = rt.stored as StoredInstance;
       const applied = applyControl(stored.record, control.op, control.reason, new Date());
@@ -448,27 +555,42 @@ export class DurableEngine {
       const etag = await this.store.commit({
         record,
         etag: stored.etag,
-        history: { executionId: stored.record.executionId, startIndex: stored.record.historyLength, events: applied?.appended ?? [] },
+        history: {
+          executionId: stored.record.executionId,
+          startIndex: stored.record.historyLength,
+          events: applied?.appended ?? [],
+        },
         deleteInbox: control.inboxKey === undefined ? [] : [control.inboxKey],
         addInbox: [],
       });
       rt.stored = { record, etag };
-      if (rt.history !== undefined && applied !== undefined) rt.history = [...rt.history, ...applied.appended];
+      if (rt.history !== undefined && applied !== undefined)
+        rt.history = [...rt.history, ...applied.appended];
       this.forget(rt, [control]);
-      if (applied !== undefined) this.log.info(`Instance ${record.status}.`, { instanceId: rt.instanceId, reason: summary(control.reason) });
+      if (applied !== undefined)
+        this.log.info(`Instance ${record.status}.`, {
+          instanceId: rt.instanceId,
+          reason: summary(control.reason),
+        });
       if (record.status === "Terminated") rt.clearTimers();
     }
   }
 
   private async discardInbox(rt: InstanceRuntime): Promise<void> {
-    const keys = rt.pending.flatMap((e) => ("inboxKey" in e && e.inboxKey !== undefined ? [e.inboxKey] : []));
+    const keys = rt.pending.flatMap((e) =>
+      "inboxKey" in e && e.inboxKey !== undefined ? [e.inboxKey] : [],
+    );
     rt.pending = [];
     if (keys.length === 0 || rt.stored === undefined) return;
     const stored = rt.stored;
     const etag = await this.store.commit({
       record: stored.record,
       etag: stored.etag,
-      history: { executionId: stored.record.executionId, startIndex: stored.record.historyLength, events: [] },
+      history: {
+        executionId: stored.record.executionId,
+        startIndex: stored.record.historyLength,
+        events: [],
+      },
       deleteInbox: keys,
       addInbox: [],
     });
@@ -482,12 +604,24 @@ export class DurableEngine {
     rt.pending = rt.pending.filter((e) => !gone.has(e));
   }
 
-  private logEpisode(before: InstanceRecord, after: InstanceRecord, activities: number, timers: number): void {
+  private logEpisode(
+    before: InstanceRecord,
+    after: InstanceRecord,
+    activities: number,
+    timers: number,
+  ): void {
     const fields = { instanceId: before.instanceId, function: before.name };
-    if (after.executionId !== before.executionId) this.log.info("Orchestration continued as new.", fields);
-    else if (after.status === "Completed") this.log.info(`Orchestration completed: ${summary(after.output)}`, fields);
-    else if (after.status === "Failed") this.log.warn(`Orchestration failed: ${summary(after.output)}`, fields);
-    else if (activities + timers > 0) this.log.info(`Orchestration scheduled ${activities} activity(ies), ${timers} timer(s).`, fields);
+    if (after.executionId !== before.executionId)
+      this.log.info("Orchestration continued as new.", fields);
+    else if (after.status === "Completed")
+      this.log.info(`Orchestration completed: ${summary(after.output)}`, fields);
+    else if (after.status === "Failed")
+      this.log.warn(`Orchestration failed: ${summary(after.output)}`, fields);
+    else if (activities + timers > 0)
+      this.log.info(
+        `Orchestration scheduled ${activities} activity(ies), ${timers} timer(s).`,
+        fields,
+      );
   }
 
   // ---- activities ----------------------------------------------------------------------------
@@ -497,10 +631,16 @@ export class DurableEngine {
     let event: PendingEvent;
     try {
       const fn = this.catalog.activity(job.name);
-      if (fn === undefined) throw new Error(`The activity function '${job.name}' is not registered in this app.`);
+      if (fn === undefined)
+        throw new Error(`The activity function '${job.name}' is not registered in this app.`);
       const input = job.input === undefined ? undefined : (JSON.parse(job.input) as unknown);
       const result = await this.services.invoke(fn, input);
-      event = { kind: "taskCompleted", executionId: job.executionId, seq: job.seq, result: JSON.stringify(result ?? null) };
+      event = {
+        kind: "taskCompleted",
+        executionId: job.executionId,
+        seq: job.seq,
+        result: JSON.stringify(result ?? null),
+      };
     } catch (error) {
       const { message, details } = errorText(error);
       event = {

@@ -10,7 +10,13 @@ import {
   type TransactionAction,
 } from "@azure/data-tables";
 import { isHistoryEvent, type HistoryEvent } from "./history.js";
-import { isRuntimeStatus, type InstanceRecord, type OpenTask, type PendingEvent, type RuntimeStatus } from "./instance.js";
+import {
+  isRuntimeStatus,
+  type InstanceRecord,
+  type OpenTask,
+  type PendingEvent,
+  type RuntimeStatus,
+} from "./instance.js";
 import { getText, putText, type TableEntityProps } from "./table-text.js";
 
 const INSTANCE_ROW = "instance";
@@ -28,14 +34,18 @@ export class StaleInstanceError extends Error {
 
 export interface StoredInstance {
   record: InstanceRecord;
-  etag: string;
+  /** Undefined for an instance not written yet: committing it creates the row. */
+  etag: string | undefined;
 }
 
-export type InboxEvent = Extract<PendingEvent, { kind: "eventRaised" | "control" }> & { inboxKey: string };
+export type InboxEvent = Extract<PendingEvent, { kind: "eventRaised" | "control" }> & {
+  inboxKey: string;
+};
 
 export interface EpisodeCommit {
   record: InstanceRecord;
-  etag: string;
+  /** The row's etag when read; undefined creates the row (failing if it exists). */
+  etag: string | undefined;
   /** History rows to write: the events of `executionId` from index `startIndex` on. */
   history: { executionId: string; startIndex: number; events: readonly HistoryEvent[] };
   deleteInbox: readonly string[];
@@ -83,7 +93,9 @@ function isEngineState(value: unknown): value is EngineState {
   );
 }
 
-function toInstanceEntity(record: InstanceRecord): TableEntityProps & { partitionKey: string; rowKey: string } {
+function toInstanceEntity(
+  record: InstanceRecord,
+): TableEntityProps & { partitionKey: string; rowKey: string } {
   const props: TableEntityProps & { partitionKey: string; rowKey: string } = {
     partitionKey: record.instanceId,
     rowKey: INSTANCE_ROW,
@@ -106,7 +118,9 @@ function toInstanceEntity(record: InstanceRecord): TableEntityProps & { partitio
   return props;
 }
 
-function fromInstanceEntity(entity: TableEntityResult<TableEntityProps>): StoredInstance | undefined {
+function fromInstanceEntity(
+  entity: TableEntityResult<TableEntityProps>,
+): StoredInstance | undefined {
   const state: unknown = JSON.parse(getText(entity, "State") ?? "null");
   const status = entity.RuntimeStatus;
   if (
@@ -138,8 +152,15 @@ function fromInstanceEntity(entity: TableEntityResult<TableEntityProps>): Stored
   };
 }
 
-function toInboxEntity(instanceId: string, event: PendingEvent, rowKey: string): TableEntityProps & { partitionKey: string; rowKey: string } {
-  const props: TableEntityProps & { partitionKey: string; rowKey: string } = { partitionKey: instanceId, rowKey };
+function toInboxEntity(
+  instanceId: string,
+  event: PendingEvent,
+  rowKey: string,
+): TableEntityProps & { partitionKey: string; rowKey: string } {
+  const props: TableEntityProps & { partitionKey: string; rowKey: string } = {
+    partitionKey: instanceId,
+    rowKey,
+  };
   if (event.kind === "eventRaised") {
     props.Name = event.name;
     putText(props, "Input", event.input);
@@ -154,11 +175,21 @@ function fromInboxEntity(entity: TableEntityResult<TableEntityProps>): InboxEven
   const rowKey = entity.rowKey;
   if (typeof rowKey !== "string") return undefined;
   if (rowKey.startsWith("w|e|") && typeof entity.Name === "string") {
-    return { kind: "eventRaised", name: entity.Name, input: getText(entity, "Input"), inboxKey: rowKey };
+    return {
+      kind: "eventRaised",
+      name: entity.Name,
+      input: getText(entity, "Input"),
+      inboxKey: rowKey,
+    };
   }
   const op = entity.Op;
   if (rowKey.startsWith("w|c|") && (op === "terminate" || op === "suspend" || op === "resume")) {
-    return { kind: "control", op, reason: typeof entity.Reason === "string" ? entity.Reason : "", inboxKey: rowKey };
+    return {
+      kind: "control",
+      op,
+      reason: typeof entity.Reason === "string" ? entity.Reason : "",
+      inboxKey: rowKey,
+    };
   }
   return undefined;
 }
@@ -183,18 +214,26 @@ export class TaskHubStore {
 
   async readInstance(instanceId: string): Promise<StoredInstance | undefined> {
     try {
-      return fromInstanceEntity(await this.table.getEntity<TableEntityProps>(instanceId, INSTANCE_ROW));
+      return fromInstanceEntity(
+        await this.table.getEntity<TableEntityProps>(instanceId, INSTANCE_ROW),
+      );
     } catch (error) {
       if (statusCode(error) === 404) return undefined;
       throw error;
     }
   }
 
-  async readHistory(instanceId: string, executionId: string, length: number): Promise<HistoryEvent[]> {
+  async readHistory(
+    instanceId: string,
+    executionId: string,
+    length: number,
+  ): Promise<HistoryEvent[]> {
     const prefix = `h|${executionId}|`;
     const filter = odata`PartitionKey eq ${instanceId} and RowKey ge ${prefix} and RowKey lt ${`h|${executionId}}`}`;
     const events: HistoryEvent[] = [];
-    for await (const entity of this.table.listEntities<TableEntityProps>({ queryOptions: { filter } })) {
+    for await (const entity of this.table.listEntities<TableEntityProps>({
+      queryOptions: { filter },
+    })) {
       const parsed: unknown = JSON.parse(getText(entity, "Event") ?? "null");
       if (isHistoryEvent(parsed)) events.push(parsed);
     }
@@ -205,7 +244,9 @@ export class TaskHubStore {
   async readInbox(instanceId: string): Promise<InboxEvent[]> {
     const filter = odata`PartitionKey eq ${instanceId} and RowKey ge ${"w|"} and RowKey lt ${"w}"}`;
     const items: InboxEvent[] = [];
-    for await (const entity of this.table.listEntities<TableEntityProps>({ queryOptions: { filter } })) {
+    for await (const entity of this.table.listEntities<TableEntityProps>({
+      queryOptions: { filter },
+    })) {
       const item = fromInboxEntity(entity);
       if (item !== undefined) items.push(item);
     }
@@ -216,7 +257,9 @@ export class TaskHubStore {
   async scanForWork(): Promise<Set<string>> {
     const filter = `(RowKey ge 'w|' and RowKey lt 'w}') or (RowKey eq '${INSTANCE_ROW}' and RuntimeStatus eq 'Pending')`;
     const ids = new Set<string>();
-    for await (const entity of this.table.listEntities<TableEntityProps>({ queryOptions: { filter, select: ["PartitionKey"] } })) {
+    for await (const entity of this.table.listEntities<TableEntityProps>({
+      queryOptions: { filter, select: ["PartitionKey"] },
+    })) {
       if (typeof entity.partitionKey === "string") ids.add(entity.partitionKey);
     }
     return ids;
@@ -226,31 +269,19 @@ export class TaskHubStore {
   async listUnfinished(): Promise<StoredInstance[]> {
     const filter = `RowKey eq '${INSTANCE_ROW}' and (RuntimeStatus eq 'Pending' or RuntimeStatus eq 'Running' or RuntimeStatus eq 'Suspended' or RuntimeStatus eq 'ContinuedAsNew')`;
     const out: StoredInstance[] = [];
-    for await (const entity of this.table.listEntities<TableEntityProps>({ queryOptions: { filter } })) {
+    for await (const entity of this.table.listEntities<TableEntityProps>({
+      queryOptions: { filter },
+    })) {
       const stored = fromInstanceEntity(entity);
       if (stored !== undefined) out.push(stored);
     }
     return out;
   }
 
-  /** Writes a new execution's instance row; `etag` replaces an existing (finished) instance. */
-  async putNewInstance(record: InstanceRecord, etag: string | undefined): Promise<string> {
-    const entity = toInstanceEntity(record);
-    try {
-      const response =
-        etag === undefined
-          ? await this.table.createEntity(entity)
-          : await this.table.updateEntity(entity, "Replace", { etag });
-      return response.etag ?? "";
-    } catch (error) {
-      const code = statusCode(error);
-      if (code === 409) throw new InstanceExistsError(`An instance with ID '${record.instanceId}' already exists.`);
-      if (code === 412) throw new StaleInstanceError(record.instanceId);
-      throw error;
-    }
-  }
-
-  async addInbox(instanceId: string, event: Extract<PendingEvent, { kind: "eventRaised" | "control" }>): Promise<string> {
+  async addInbox(
+    instanceId: string,
+    event: Extract<PendingEvent, { kind: "eventRaised" | "control" }>,
+  ): Promise<string> {
     const rowKey = inboxRowKey(event.kind === "eventRaised" ? "e" : "c");
     await this.table.createEntity(toInboxEntity(instanceId, event, rowKey));
     return rowKey;
@@ -272,16 +303,24 @@ export class TaskHubStore {
       putText(props, "Event", JSON.stringify(event));
       early.push(["upsert", props, "Replace"]);
     });
-    for (const event of change.addInbox) early.push(["create", toInboxEntity(pk, event, inboxRowKey("e"))]);
-    const last: TransactionAction[] = [["update", toInstanceEntity(change.record), "Replace", { etag: change.etag }]];
+    for (const event of change.addInbox)
+      early.push(["create", toInboxEntity(pk, event, inboxRowKey("e"))]);
+    const instance = toInstanceEntity(change.record);
+    const last: TransactionAction[] = [
+      change.etag === undefined
+        ? ["create", instance]
+        : ["update", instance, "Replace", { etag: change.etag }],
+    ];
     for (const key of change.deleteInbox) last.push(["delete", { partitionKey: pk, rowKey: key }]);
     const batches: TransactionAction[][] = [];
     const room = MAX_BATCH - last.length;
     if (room > 0 && early.length <= room) {
       batches.push([...early, ...last]);
     } else {
-      for (let at = 0; at < early.length; at += MAX_BATCH) batches.push(early.slice(at, at + MAX_BATCH));
-      for (let at = 0; at < last.length; at += MAX_BATCH) batches.push(last.slice(at, at + MAX_BATCH));
+      for (let at = 0; at < early.length; at += MAX_BATCH)
+        batches.push(early.slice(at, at + MAX_BATCH));
+      for (let at = 0; at < last.length; at += MAX_BATCH)
+        batches.push(last.slice(at, at + MAX_BATCH));
     }
     let etag = "";
     for (const batch of batches) {
@@ -289,7 +328,10 @@ export class TaskHubStore {
         const response = await this.table.submitTransaction(batch);
         etag = response.getResponseForEntity(INSTANCE_ROW)?.etag ?? etag;
       } catch (error) {
-        if (statusCode(error) === 412) throw new StaleInstanceError(pk);
+        const code = statusCode(error);
+        if (code === 412) throw new StaleInstanceError(pk);
+        if (code === 409 && change.etag === undefined)
+          throw new InstanceExistsError(`An instance with ID '${pk}' already exists.`);
         throw error;
       }
     }
@@ -303,13 +345,18 @@ export class TaskHubStore {
 
   /** Removes history rows of executions other than `executionId` (after a restart or continueAsNew). */
   async deleteOldHistory(instanceId: string, executionId: string): Promise<void> {
-    await this.deleteRows(instanceId, (rowKey) => rowKey.startsWith("h|") && !rowKey.startsWith(`h|${executionId}|`));
+    await this.deleteRows(
+      instanceId,
+      (rowKey) => rowKey.startsWith("h|") && !rowKey.startsWith(`h|${executionId}|`),
+    );
   }
 
   private async deleteRows(instanceId: string, keep: (rowKey: string) => boolean): Promise<void> {
     const filter = odata`PartitionKey eq ${instanceId}`;
     const keys: string[] = [];
-    for await (const entity of this.table.listEntities<TableEntityProps>({ queryOptions: { filter, select: ["RowKey"] } })) {
+    for await (const entity of this.table.listEntities<TableEntityProps>({
+      queryOptions: { filter, select: ["RowKey"] },
+    })) {
       if (typeof entity.rowKey === "string" && keep(entity.rowKey)) keys.push(entity.rowKey);
     }
     for (let at = 0; at < keys.length; at += MAX_BATCH) {
@@ -320,16 +367,25 @@ export class TaskHubStore {
     }
   }
 
-  async queryInstances(query: InstanceQuery): Promise<{ records: InstanceRecord[]; continuationToken: string | undefined }> {
+  async queryInstances(
+    query: InstanceQuery,
+  ): Promise<{ records: InstanceRecord[]; continuationToken: string | undefined }> {
     const clauses = [`RowKey eq '${INSTANCE_ROW}'`];
-    if (query.createdTimeFrom !== undefined) clauses.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
-    if (query.createdTimeTo !== undefined) clauses.push(odata`CreatedTime le ${query.createdTimeTo}`);
+    if (query.createdTimeFrom !== undefined)
+      clauses.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
+    if (query.createdTimeTo !== undefined)
+      clauses.push(odata`CreatedTime le ${query.createdTimeTo}`);
     if (query.runtimeStatus !== undefined && query.runtimeStatus.length > 0) {
-      clauses.push(`(${query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(" or ")})`);
+      clauses.push(
+        `(${query.runtimeStatus.map((s) => odata`RuntimeStatus eq ${s}`).join(" or ")})`,
+      );
     }
     const pages = this.table
       .listEntities<TableEntityProps>({ queryOptions: { filter: clauses.join(" and ") } })
-      .byPage({ maxPageSize: query.top, ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}) });
+      .byPage({
+        maxPageSize: query.top,
+        ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}),
+      });
     const first = await pages.next();
     if (first.done === true) return { records: [], continuationToken: undefined };
     const page = first.value;

@@ -1,11 +1,26 @@
 // Starts devhost with the Durable extension on the fixture app against a given Azurite, and wraps
 // the HTTP calls the tests make.
+import { cp, mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDurableExtension } from "../../../src/durable/index.js";
 import { startHost, type RunningHost } from "../../../src/host.js";
 import type { LogRecord } from "../../../src/logging.js";
 
-export const fixtureApp = fileURLToPath(new URL("../fixtures/durable-app", import.meta.url));
+const fixtureApp = fileURLToPath(new URL("../fixtures/durable-app", import.meta.url));
+const repoNodeModules = fileURLToPath(new URL("../../../../node_modules", import.meta.url));
+
+/**
+ * A private copy of the fixture app: Node caches a module by path, so a second host in the same
+ * process only registers the app's functions again when it loads them from a new path.
+ */
+async function copyOfFixture(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "devhost-durable-app-"));
+  await cp(fixtureApp, dir, { recursive: true });
+  await symlink(repoNodeModules, join(dir, "node_modules"), "dir");
+  return dir;
+}
 
 export interface StatusBody {
   name: string;
@@ -35,8 +50,9 @@ export interface DurableTestHost {
 
 export async function startDurableHost(connectionString: string, taskHubName?: string): Promise<DurableTestHost> {
   const logs: LogRecord[] = [];
+  const appDir = await copyOfFixture();
   const host = await startHost({
-    appDir: fixtureApp,
+    appDir,
     port: 0,
     env: { AzureWebJobsStorage: connectionString },
     logger: { write: (record) => void logs.push(record) },
@@ -74,6 +90,9 @@ export async function startDurableHost(connectionString: string, taskHubName?: s
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
-    stop: () => host.stop(),
+    async stop() {
+      await host.stop();
+      await rm(appDir, { recursive: true, force: true });
+    },
   };
 }
