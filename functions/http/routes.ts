@@ -2,10 +2,13 @@
 // (functions/index.ts) and the OpenAPI document read.
 import { accountEndpoints } from "./accounts.js";
 import { agentEndpoints } from "./agent.js";
+import { analyticsEndpoints } from "./analytics.js";
+import { billingEndpoints } from "./billing.js";
 import { endpoint, json, type Endpoint } from "./endpoint.js";
 import { healthEndpoints } from "./health.js";
 import { jobOutputEndpoints } from "./job-output.js";
 import { jobEndpoints } from "./jobs.js";
+import { legacyEndpoints } from "./legacy.js";
 import { nodeEndpoints } from "./nodes.js";
 import { buildOpenApi } from "./openapi.js";
 
@@ -16,6 +19,9 @@ const apiEndpoints: Endpoint[] = [
   ...jobOutputEndpoints,
   ...nodeEndpoints,
   ...agentEndpoints,
+  ...billingEndpoints,
+  ...analyticsEndpoints,
+  ...legacyEndpoints,
 ];
 
 let openApiDocument: Record<string, unknown> | undefined;

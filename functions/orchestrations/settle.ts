@@ -4,6 +4,7 @@
 import type { FinishJobRequest } from "@wastecompute/contracts";
 import { buildCarbonRecord, summariseCarbon } from "../domain/carbon.js";
 import { isTerminal, transition } from "../domain/job-state.js";
+import { settlementEntries } from "../domain/ledger.js";
 import type { JobDoc, JobStatus, JobUsage, UsagePrice } from "../domain/model.js";
 import { priceUsage } from "../domain/pricing.js";
 import { isResearchAccount } from "../store/accounts.js";
@@ -14,7 +15,6 @@ import { logLength } from "../store/logs.js";
 import { getNode } from "../store/nodes.js";
 import type { SettleInput } from "./activities.js";
 import { releaseReservation } from "./activities.js";
-import { settlementEntries } from "./ledger-entries.js";
 
 /** Statuses whose reported usage the buyer pays for: the node did the work. */
 const BILLABLE: readonly JobStatus[] = ["succeeded", "failed", "timed_out", "cancelled"];
@@ -62,7 +62,16 @@ export async function settleJob(input: SettleInput): Promise<{ status: JobStatus
       timeZone: node.timeZone,
       researchDiscount: await isResearchAccount(job.buyerId),
     });
-    for (const entry of settlementEntries(job, node, price, report.finishedAt)) await writeLedgerEntryOnce(entry);
+    const settlement = {
+      jobId: job.id,
+      buyerId: job.buyerId,
+      sellerId: node.sellerId,
+      nodeId: node.id,
+      resourceType: job.resourceType,
+      price,
+      settledAt: new Date(report.finishedAt),
+    };
+    for (const entry of settlementEntries(settlement)) await writeLedgerEntryOnce(entry);
     const record = buildCarbonRecord({
       jobId: job.id,
       buyerId: job.buyerId,

@@ -84,3 +84,20 @@ export async function countJobs(statuses: readonly JobStatus[]): Promise<number>
     .fetchAll();
   return resources.reduce((sum, n) => sum + n, 0);
 }
+
+/** A buyer's jobs created at or after `fromIso` that have reported usage (analytics). */
+export async function listJobsWithUsageSince(buyerId: string, fromIso: string): Promise<JobDoc[]> {
+  const { resources } = await container("jobs")
+    .items.query<JobDoc>(
+      {
+        query: "SELECT * FROM c WHERE c.buyerId = @buyerId AND c.createdAt >= @from AND IS_DEFINED(c.usage)",
+        parameters: [
+          { name: "@buyerId", value: buyerId },
+          { name: "@from", value: fromIso },
+        ],
+      },
+      { partitionKey: buyerId },
+    )
+    .fetchAll();
+  return resources.map((doc) => withoutSystemFields(doc));
+}

@@ -1,0 +1,80 @@
+// Jobs that cannot run where they were put: no capacity before the queue timeout, and a node
+// that stops heartbeating mid-job.
+import type { Job } from "@wastecompute/contracts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listJobLedgerEntries } from "../../functions/store/ledger.js";
+import { api, eventually, jobReaches } from "../support/api-client.js";
+import { ScriptedAgent } from "../support/scripted-agent.js";
+import { startTestStack, type TestStack } from "../support/stack.js";
+
+let stack: TestStack;
+const agents: ScriptedAgent[] = [];
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    env: { WC_NODE_STALE_SEC: "3", WC_REAPER_SCHEDULE: "*/1 * * * * *", WC_PLACEMENT_RETRY_SEC: "1", WC_PLACEMENT_RETRY_MAX_SEC: "1" },
+  });
+});
+
+afterAll(async () => {
+  for (const agent of agents) agent.stopHeartbeating();
+  await stack?.stop();
+});
+
+async function agentOnline(name: string): Promise<ScriptedAgent> {
+  const agent = await ScriptedAgent.register(stack.apiUrl, stack.keys.seller, { name });
+  agent.startHeartbeating(500);
+  agents.push(agent);
+  return agent;
+}
+
+describe("placement failures", () => {
+  it("expires a job no node can take before its queue timeout, without billing", async () => {
+    await agentOnline("small");
+    const submitted = await api<Job>(stack.apiUrl, "POST", "/api/jobs", {
+      key: stack.keys.buyer,
+      body: { command: "echo big", requirements: { cpuCores: 64, memoryMb: 512 }, queueTimeoutSec: 2 },
+    });
+    expect(submitted.status).toBe(202);
+    const done = await jobReaches(stack.apiUrl, stack.keys.buyer, submitted.body.id, ["expired"], 30_000);
+    expect(done.transitions.map((t) => t.status)).toEqual(["queued", "expired"]);
+    expect(done.cost).toBeUndefined();
+    expect(await listJobLedgerEntries(submitted.body.id)).toEqual([]);
+  });
+
+  it("retries a job on another node when its node stops heartbeating, and bills it once", async () => {
+    for (const agent of agents) agent.stopHeartbeating();
+    const first = await agentOnline("first");
+    const submitted = await api<Job>(stack.apiUrl, "POST", "/api/jobs", { key: stack.keys.buyer, body: { command: "sleep 5" } });
+    expect(submitted.status).toBe(202);
+    const firstMessage = await first.nextDispatch();
+    expect(firstMessage.jobId).toBe(submitted.body.id);
+    expect((await first.start(firstMessage)).status).toBe(200);
+    await jobReaches(stack.apiUrl, stack.keys.buyer, submitted.body.id, ["running"]);
+
+    const second = await agentOnline("second");
+    first.stopHeartbeating();
+    const secondMessage = await second.nextDispatch(40_000);
+    expect(secondMessage.jobId).toBe(submitted.body.id);
+    expect(secondMessage.attempt).toBe(2);
+    expect((await second.start(secondMessage)).status).toBe(200);
+
+    // The first node comes back: its lease is stale and its heartbeat tells it to let go.
+    const late = await first.finish(firstMessage, first.finishBody());
+    expect(late.status).toBe(409);
+    const beat = await first.heartbeat();
+    expect(beat.control).toContainEqual({ type: "abandon", jobId: submitted.body.id, reason: "the job is no longer assigned to this node" });
+
+    expect((await second.finish(secondMessage, second.finishBody({ seconds: 4 }))).status).toBe(200);
+    const done = await jobReaches(stack.apiUrl, stack.keys.buyer, submitted.body.id, ["succeeded"]);
+    expect(done.nodeId).toBe(second.nodeId);
+    expect(done.attempt).toBe(2);
+    expect(done.transitions.map((t) => t.status)).toEqual(["queued", "placed", "running", "queued", "placed", "running", "succeeded"]);
+    const entries = await eventually(async () => {
+      const found = await listJobLedgerEntries(submitted.body.id);
+      return found.length >= 3 ? found : undefined;
+    }, "ledger entries");
+    expect(entries.map((e) => e.kind).sort()).toEqual(["charge", "earning", "fee"]);
+    expect(entries.find((e) => e.kind === "earning")?.settlement.nodeId).toBe(second.nodeId);
+  });
+});
