@@ -215,7 +215,6 @@ module api './app/api.bicep' = {
       AZURE_CLIENT_ID: apiIdentity.outputs.clientId
       // Base of the links the API hands out (routes live under /api).
       WC_PUBLIC_API_URL: 'https://${functionAppName}.azurewebsites.net/api'
-      WC_CORS_ORIGINS: webOrigin
     }
   }
 }

@@ -31,7 +31,6 @@ const onAzure = {
   AzureWebJobsStorage__queueServiceUri: "https://stabc.queue.core.windows.net/",
   AzureWebJobsStorage__tableServiceUri: "https://stabc.table.core.windows.net/",
   WC_PUBLIC_API_URL: "https://func-api-abc.azurewebsites.net/api/",
-  WC_CORS_ORIGINS: "https://web-abc.azurestaticapps.net, https://example.org",
 };
 
 function without(env: Record<string, string>, name: string): Record<string, string> {
@@ -47,7 +46,6 @@ describe("loadConfig", () => {
       auth: { kind: "key", key: EMULATOR_KEY },
     });
     expect(config.storage).toEqual({ kind: "connectionString", connectionString: AZURITE });
-    expect(config.corsOrigins).toEqual([]);
     expect(config.publicApiUrl).toBeUndefined();
   });
 
@@ -62,10 +60,6 @@ describe("loadConfig", () => {
       clientId: onAzure.AzureWebJobsStorage__clientId,
     });
     expect(config.publicApiUrl).toBe("https://func-api-abc.azurewebsites.net/api");
-    expect(config.corsOrigins).toEqual([
-      "https://web-abc.azurestaticapps.net",
-      "https://example.org",
-    ]);
   });
 
   it("treats empty values as unset, so a blank COSMOS_KEY means identity", () => {

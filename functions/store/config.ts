@@ -31,8 +31,6 @@ export interface AppConfig {
   storage: StorageConfig;
   /** Public base URL of the API (e.g. https://func-x.azurewebsites.net/api), used in links we hand out. */
   publicApiUrl?: string;
-  /** Browser origins allowed to call the API; empty means same-origin only. */
-  corsOrigins: string[];
 }
 
 /** Every environment variable this module reads, so tests can hold the Bicep app settings to it. */
@@ -48,7 +46,6 @@ export const CONFIG_ENV_VARS = [
   "AzureWebJobsStorage__credential",
   "AzureWebJobsStorage__clientId",
   "WC_PUBLIC_API_URL",
-  "WC_CORS_ORIGINS",
 ] as const;
 
 /** Settings that exist only on a developer machine; on Azure identity replaces them. */
@@ -78,7 +75,6 @@ const EnvSchema = z.object({
   AzureWebJobsStorage__credential: optionalText.pipe(z.literal("managedidentity").optional()),
   AzureWebJobsStorage__clientId: optionalText,
   WC_PUBLIC_API_URL: optionalUrl,
-  WC_CORS_ORIGINS: optionalText,
 });
 type Env = z.infer<typeof EnvSchema>;
 
@@ -147,10 +143,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(values.WC_PUBLIC_API_URL === undefined
       ? {}
       : { publicApiUrl: values.WC_PUBLIC_API_URL.replace(/\/+$/, "") }),
-    corsOrigins: (values.WC_CORS_ORIGINS ?? "")
-      .split(",")
-      .map((origin) => origin.trim())
-      .filter((origin) => origin !== ""),
   };
 }
 
