@@ -9,7 +9,7 @@ import { findEnginesRange, nodeVersionProblem } from "./stack/node-version.js";
 
 const USAGE = `Usage:
   devhost host --app DIR --port N [--host 127.0.0.1]
-  devhost stack [--config devhost.stack.json] [--data-dir .data] [--free-ports] [--no-web] [--no-agent] [--skip NAME]...`;
+  devhost stack [--config devhost.stack.json] [--data-dir .data] [--free-ports] [--no-web] [--no-agent] [--no-host] [--skip NAME]...`;
 
 function checkNode(): void {
   const range =

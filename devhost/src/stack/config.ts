@@ -22,6 +22,9 @@ export const STACK_VALUE_NAMES = [
   "COSMOS_PORT",
 ] as const;
 
+/** Names the stack uses for its own parts (in output and for --skip). */
+const BUILT_IN_PARTS = ["azurite", "cosmos", "provisioning", "host"];
+
 const envName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be an UPPER_SNAKE_CASE name");
 const envRecord = z.record(z.string(), z.string());
 // Azure Storage naming rules, so a bad name fails here rather than as a 400 from Azurite.
@@ -174,6 +177,14 @@ function checkReferences(config: StackConfig, file: string): void {
     }
   }
   const names = config.services.map((s) => s.name);
+  const reserved = names.find((name) => BUILT_IN_PARTS.includes(name));
+  if (reserved !== undefined) {
+    throw invalid(
+      file,
+      "services",
+      `"${reserved}" is a built-in part of the stack; name the service differently`,
+    );
+  }
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate !== undefined)
     throw invalid(file, "services", `two services are named "${duplicate}"`);

@@ -19,6 +19,7 @@ function parse(args: readonly string[]): {
         "free-ports": { type: "boolean", default: false },
         "no-web": { type: "boolean", default: false },
         "no-agent": { type: "boolean", default: false },
+        "no-host": { type: "boolean", default: false },
         skip: { type: "string", multiple: true, default: [] },
       },
     });
@@ -26,6 +27,7 @@ function parse(args: readonly string[]): {
       ...values.skip,
       ...(values["no-web"] ? ["web"] : []),
       ...(values["no-agent"] ? ["agent"] : []),
+      ...(values["no-host"] ? ["host"] : []),
     ];
     return {
       configPath: values.config,

@@ -1,6 +1,6 @@
 // Pure decisions the stack makes before starting anything: which ports each part gets, which
 // parts are replaced by services the user points at, and the values config strings may use.
-import type { StackConfig } from "./config.js";
+import type { ServiceConfig } from "./config.js";
 import { StackError } from "./stack-error.js";
 
 /** A port one part of the stack listens on. `key` is its stack value name (e.g. HOST_PORT). */
@@ -42,8 +42,8 @@ export function corePortSpecs(envPrefix: string): PortSpec[] {
   ];
 }
 
-export function servicePortSpecs(config: StackConfig): PortSpec[] {
-  return config.services.flatMap((service) =>
+export function servicePortSpecs(services: readonly ServiceConfig[]): PortSpec[] {
+  return services.flatMap((service) =>
     service.port
       ? [
           {

@@ -159,20 +159,18 @@ export async function runStack(options: StackOptions): Promise<number> {
         (spec.key.startsWith("AZURITE_") ? external.storageConnectionString === undefined : true) &&
         (spec.key === "COSMOS_PORT" ? external.cosmos === undefined : true),
     );
-    const serviceNames = new Set(services.map((s) => s.name));
-    const specs = [
-      ...core,
-      ...servicePortSpecs({
-        ...config,
-        services: config.services.filter((s) => serviceNames.has(s.name)),
-      }),
-    ];
+    const specs = [...core, ...servicePortSpecs(services)];
     const ports = resolvePorts(
       specs,
       env,
       options.freePorts ? await freePorts(unsetPortCount(specs, env), BIND_HOST) : [],
     );
-    await checkPortsFree(specs, ports);
+    const startHost = !options.skip.includes("host");
+    // Without our host, its port is only where the user's own host (e.g. Core Tools) is expected.
+    await checkPortsFree(
+      specs.filter((spec) => startHost || spec.key !== "HOST_PORT"),
+      ports,
+    );
 
     const dataDir = resolve(options.dataDir);
     await mkdir(dataDir, { recursive: true });
@@ -272,35 +270,41 @@ export async function runStack(options: StackOptions): Promise<number> {
       Date.now() - provisionStarted,
     );
 
-    const appDir = resolve(baseDir, substitute(config.host.appDir, values));
-    await launch(
-      {
-        name: "host",
-        command: process.execPath,
-        args: [
-          cliScript,
-          "host",
-          "--app",
-          appDir,
-          "--port",
-          String(ports.HOST_PORT),
-          "--host",
-          BIND_HOST,
-        ],
-        cwd: appDir,
-        env: { ...childEnv, ...substituteRecord(config.host.env, values) },
-        readiness: {
-          kind: "http",
-          url: `${endpoints.apiUrl}${config.host.readyPath}`,
-          strict: true,
+    if (startHost) {
+      const appDir = resolve(baseDir, substitute(config.host.appDir, values));
+      await launch(
+        {
+          name: "host",
+          command: process.execPath,
+          args: [
+            cliScript,
+            "host",
+            "--app",
+            appDir,
+            "--port",
+            String(ports.HOST_PORT),
+            "--host",
+            BIND_HOST,
+          ],
+          cwd: appDir,
+          env: { ...childEnv, ...substituteRecord(config.host.env, values) },
+          readiness: {
+            kind: "http",
+            url: `${endpoints.apiUrl}${config.host.readyPath}`,
+            strict: true,
+          },
+          readyTimeoutMs: config.host.readyTimeoutSeconds * 1000,
+          hint: `read the host's last lines above; the app in ${appDir} must be built and answer ${config.host.readyPath}`,
+          ipc: true,
         },
-        readyTimeoutMs: config.host.readyTimeoutSeconds * 1000,
-        hint: `read the host's last lines above; the app in ${appDir} must be built and answer ${config.host.readyPath}`,
-        ipc: true,
-      },
-      true,
-      `(${endpoints.apiUrl})`,
-    );
+        true,
+        `(${endpoints.apiUrl})`,
+      );
+    } else {
+      reporter.notice(
+        `not starting the function host (asked on the command line); start yours on ${endpoints.apiUrl}, e.g. \`npm run start:func\``,
+      );
+    }
 
     const urls: Array<[string, string]> = [];
     for (const service of services) {
@@ -325,7 +329,7 @@ export async function runStack(options: StackOptions): Promise<number> {
 
     if (stopping) return;
     reporter.summary("The stack is up:", [
-      ["function host", endpoints.apiUrl],
+      ["function host", startHost ? endpoints.apiUrl : `${endpoints.apiUrl} (not started here)`],
       ...urls,
       ["Cosmos DB", `${endpoints.cosmosEndpoint} (database ${config.cosmos.database})`],
       [

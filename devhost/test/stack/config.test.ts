@@ -84,6 +84,12 @@ describe("stack config validation", () => {
     expect(config.services[0]!.port?.default).toBe(5173);
   });
 
+  it("rejects a service named like a built-in part", () => {
+    expect(problem({ ...minimal, services: [{ name: "host", command: ["x"] }] })).toMatch(
+      /at services: "host" is a built-in part of the stack/,
+    );
+  });
+
   it("rejects two services with one name", () => {
     expect(
       problem({

@@ -174,6 +174,36 @@ describe("devhost stack", () => {
     }
   });
 
+  it("with --no-host runs the backing services for a host of your own on the host port", async () => {
+    const ownHost: Server = createServer();
+    await new Promise<void>((done) => ownHost.listen(0, "127.0.0.1", done));
+    const address = ownHost.address();
+    if (address === null || typeof address === "string") throw new Error("no port");
+    try {
+      const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+      const stack = launchStack(
+        [
+          "--config",
+          await writeTempConfig(fixtureConfig()),
+          "--data-dir",
+          dataDir,
+          "--free-ports",
+          "--no-host",
+        ],
+        cleanEnv({ FIXTURE_HOST_PORT: String(address.port) }),
+      );
+      running.push(stack);
+      await stack.waitFor(/The stack is up/);
+      expect(stack.output()).toContain(
+        `function host  http://127.0.0.1:${address.port} (not started here)`,
+      );
+      expect(stack.output()).not.toMatch(/starting host/);
+      expect(await stack.stop()).toBe(0);
+    } finally {
+      ownHost.close();
+    }
+  });
+
   it("stops with Azurite's last lines and what to do when Azurite cannot start, keeping its data", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
     const damaged = join(dataDir, "azurite", "__azurite_db_queue__.json");
