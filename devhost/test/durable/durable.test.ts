@@ -79,6 +79,18 @@ describe("durable orchestrations on devhost", () => {
     expect(attempts.attempts).toBe(2);
   });
 
+  it("keeps sequence numbers aligned when retried activities fail inside a fan-out", async () => {
+    const id = await dh.start("retryFanOut", { prefix: `fan-${Date.now()}` });
+    const done = await dh.waitFor(id, ["Completed", "Failed"]);
+    expect(done.output).toEqual({ results: ["ok after 2", "ok after 2", "ok after 2", 10], after: 100 });
+  });
+
+  it("counts a task yielded again inside a later Task.all once", async () => {
+    const id = await dh.start("anyThenAll");
+    const done = await dh.waitFor(id, ["Completed", "Failed"]);
+    expect(done.output).toEqual({ first: 2, both: [2, 4], last: 200 });
+  });
+
   it("fires a durable timer no earlier than its fire time", async () => {
     const id = await dh.start("sleep", 1_200);
     const done = await dh.waitFor(id, ["Completed", "Failed"]);
