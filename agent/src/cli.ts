@@ -192,7 +192,8 @@ program
   .command("drain")
   .description("finish running jobs and take no more: signals the running agent and tells the platform")
   .option("--state-dir <dir>", "local state dir")
-  .action(async (options: { stateDir?: string }, command: Command) => {
+  .option("--key <sellerKey>", "your seller API key, to tell the platform (the node token is tried otherwise)")
+  .action(async (options: { stateDir?: string; key?: string }, command: Command) => {
     const output = outputFor(command);
     const { config: merged } = await loadConfig({ stateDir: options.stateDir });
     const config = requireFields(merged, ["apiUrl", "nodeId", "nodeToken"], "this machine is not registered");
@@ -201,7 +202,7 @@ program
     if (signalled && state) process.kill(state.pid, DRAIN_SIGNAL);
     let platform = "told";
     try {
-      await nodeApi(config, output).drain();
+      await nodeApi({ ...config, nodeToken: options.key ?? config.nodeToken }, output).drain();
     } catch (error) {
       platform = `not told (${error instanceof Error ? error.message : String(error)})`;
     }
