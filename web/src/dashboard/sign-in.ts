@@ -1,21 +1,12 @@
 // Sign-in with an API key: checked locally for shape, then by the API (`GET /api/me`).
 import { API_KEY_PREFIX } from "@wastecompute/contracts";
 import { ApiError, describeError } from "../api/api-error.js";
+import { keyProblem } from "../lib/api-key.js";
 import { ApiClient, type Me } from "../api/client.js";
 import { h } from "../lib/dom.js";
 import { brandLink } from "./brand.js";
 import { clearFieldErrors, showFieldErrors } from "./form-errors.js";
 import { field } from "./ui.js";
-
-const MIN_KEY_LENGTH = 12;
-
-/** Why a typed key cannot be right, before asking the server. */
-export function keyProblem(key: string): string | undefined {
-  if (key.length === 0) return "Enter your API key.";
-  if (!key.startsWith(API_KEY_PREFIX)) return `API keys start with “${API_KEY_PREFIX}”.`;
-  if (key.length < MIN_KEY_LENGTH || /\s/.test(key)) return "That does not look like a whole API key.";
-  return undefined;
-}
 
 export function signInView(onSignedIn: (apiKey: string, me: Me) => void): HTMLElement {
   const input = h("input", {

@@ -1,16 +1,21 @@
 // The marketplace strip on the landing page, refreshed while the page is open.
 import type { MarketplaceSummary } from "@wastecompute/contracts";
 import { ApiClient } from "../api/client.js";
+import { h, replaceChildren } from "../lib/dom.js";
 import { count } from "../lib/format.js";
 
 const REFRESH_MS = 15_000;
 
-function formatted(summary: MarketplaceSummary): Record<string, string> {
+/** Each figure as [number, unit] pairs, so units can be set smaller than the digits. */
+export function statFigures(summary: MarketplaceSummary): Record<string, [string, string][]> {
   return {
-    nodesOnline: count(summary.nodesOnline),
-    jobsRun: count(summary.jobsRun),
-    co2eAvoidedKg: `${count(summary.co2eAvoidedKg, summary.co2eAvoidedKg < 10 ? 2 : 0)} kg`,
-    capacity: `${count(summary.cpuCoresOnline)} cores · ${count(summary.gpusOnline)} GPUs`,
+    nodesOnline: [[count(summary.nodesOnline), ""]],
+    jobsRun: [[count(summary.jobsRun), ""]],
+    co2eAvoidedKg: [[count(summary.co2eAvoidedKg, summary.co2eAvoidedKg < 10 ? 2 : 0), "kg"]],
+    capacity: [
+      [count(summary.cpuCoresOnline), "cores"],
+      [count(summary.gpusOnline), "GPUs"],
+    ],
   };
 }
 
@@ -18,9 +23,13 @@ export function startLiveNumbers(list: HTMLElement, note: HTMLElement): void {
   const api = new ApiClient();
   const refresh = async () => {
     try {
-      const values = formatted(await api.marketplaceSummary());
+      const figures = statFigures(await api.marketplaceSummary());
       for (const cell of list.querySelectorAll<HTMLElement>("[data-stat]")) {
-        cell.textContent = values[cell.dataset.stat ?? ""] ?? "—";
+        const parts = figures[cell.dataset.stat ?? ""] ?? [["—", ""]];
+        replaceChildren(
+          cell,
+          parts.flatMap(([value, unit], i) => [i > 0 ? " " : null, value, unit ? h("span", { class: "unit" }, unit) : null]),
+        );
       }
       list.dataset.state = "live";
       note.textContent = `Live from the marketplace · updated ${new Date().toLocaleTimeString("en-GB")}`;

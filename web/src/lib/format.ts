@@ -69,6 +69,19 @@ const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
   second: "2-digit",
 });
 
+const shortDateTimeFormat = new Intl.DateTimeFormat("en-GB", { month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+
+/** Day and minute, for dense tables. */
+export function shortDateTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : shortDateTimeFormat.format(date);
+}
+
+/** A deduction: shown with a minus sign, or a dash when there is none. */
+export function minusUsd(micros: number): string {
+  return micros === 0 ? "—" : `−${usd(micros)}`;
+}
+
 export function dateTime(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
@@ -86,4 +99,14 @@ export function monthOf(date: Date): string {
 
 export function statusLabel(status: string): string {
   return status.replace(/_/g, " ");
+}
+
+/** How long ago, coarsely: "12 s ago", "4 min ago", "3 h ago", else the date. */
+export function ago(iso: string, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (!Number.isFinite(seconds)) return iso;
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return shortDateTime(iso);
 }

@@ -26,7 +26,7 @@ export function dailyChart(title: string, days: string[], series: DailySeries[],
       width: 600,
       height: HEIGHT,
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
         { ...AXIS },
         { ...AXIS, size: 64, values: (_u, ticks) => ticks.map((t) => `${+t.toPrecision(3)} ${unit}`) },

@@ -2,7 +2,7 @@
 import type { Job, JobStatus } from "@wastecompute/contracts";
 import { describeError } from "../../api/api-error.js";
 import { h, replaceChildren } from "../../lib/dom.js";
-import { dateTime, duration, shortId } from "../../lib/format.js";
+import { duration, shortDateTime, shortId } from "../../lib/format.js";
 import { hrefOf } from "../routes.js";
 import { emptyState, field, loading, pageHeader, pill } from "../ui.js";
 import { every, type ViewContext } from "../view-context.js";
@@ -31,7 +31,7 @@ function jobRow(job: Job): HTMLTableRowElement {
     h("td", { class: "num" }, seconds === undefined ? "—" : duration(seconds)),
     h("td", { class: "num", "data-col": "cost" }, costText(job)),
     h("td", { class: "num" }, co2Text(job)),
-    h("td", { class: "nowrap" }, dateTime(job.createdAt)),
+    h("td", { class: "nowrap" }, shortDateTime(job.createdAt)),
   );
 }
 

@@ -4,7 +4,7 @@ import { apiPublicUrl } from "../../api/config.js";
 import { describeError } from "../../api/api-error.js";
 import { isOwnerView, type AnyNode } from "../../api/client.js";
 import { h, replaceChildren } from "../../lib/dom.js";
-import { count, dateTime, usd } from "../../lib/format.js";
+import { ago, count, usd } from "../../lib/format.js";
 import { Sparkline } from "../charts/sparkline.js";
 import { card, copyableCommand, emptyState, loading, pageHeader, pill } from "../ui.js";
 import { every, type ViewContext } from "../view-context.js";
@@ -74,14 +74,13 @@ export function nodesView(ctx: ViewContext): HTMLElement {
     return h(
       "tr",
       { "data-node-id": node.id },
-      h("td", {}, h("div", { class: "node-name" }, node.name), h("div", { class: "muted small" }, `${node.region} · ${node.timeZone}`)),
-      h("td", {}, h("div", {}, node.hardware.cpuModel), h("div", { class: "muted small" }, hardwareText(node.hardware))),
+      h("td", {}, h("div", { class: "node-name" }, node.name), h("div", { class: "muted small" }, `${node.region} · ${node.timeZone} · ${Math.round(node.gridIntensity)} gCO₂e/kWh`)),
+      h("td", { class: "cell-hardware" }, h("div", { class: "ellipsis", title: node.hardware.cpuModel }, node.hardware.cpuModel), h("div", { class: "muted small" }, hardwareText(node.hardware))),
       h("td", {}, isolationBadge(node.isolation)),
       h("td", {}, pill(node.status), h("div", { class: "muted small" }, `${node.freeSlots}/${node.slots} slots free`)),
       h("td", {}, sparklineFor(node)),
-      h("td", { class: "num" }, `${Math.round(node.gridIntensity)} g/kWh`),
       owned ? h("td", { class: "num" }, usd(node.earningsMicros)) : h("td", { class: "num" }, `${Math.round(node.reliability * 100)}%`),
-      owned ? h("td", {}, drainButton) : h("td", { class: "muted small" }, node.lastHeartbeatAt ? dateTime(node.lastHeartbeatAt) : "—"),
+      owned ? h("td", {}, drainButton) : h("td", { class: "muted small" }, node.lastHeartbeatAt ? ago(node.lastHeartbeatAt) : "—"),
     );
   };
 
@@ -99,7 +98,7 @@ export function nodesView(ctx: ViewContext): HTMLElement {
           return;
         }
         const ownerColumns = items.some(isOwnerView);
-        const headings = ["Node", "Hardware", "Isolation", "Status", "CPU utilisation", "Grid", ownerColumns ? "Earnings" : "Reliability", ownerColumns ? "" : "Last heartbeat"];
+        const headings = ["Node", "Hardware", "Isolation", "Status", "Utilisation", ownerColumns ? "Earnings" : "Reliability", ownerColumns ? "" : "Last heartbeat"];
         replaceChildren(
           body,
           h(

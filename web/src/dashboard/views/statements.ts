@@ -2,7 +2,7 @@
 import type { EarningsStatement, Invoice } from "@wastecompute/contracts";
 import { describeError } from "../../api/api-error.js";
 import { h, replaceChildren } from "../../lib/dom.js";
-import { dateTime, duration, monthOf, shortId, usd } from "../../lib/format.js";
+import { duration, minusUsd, monthOf, shortDateTime, shortId, usd } from "../../lib/format.js";
 import { hrefOf } from "../routes.js";
 import { downloadBlob, emptyState, field, loading, metric, pageHeader } from "../ui.js";
 import type { ViewContext } from "../view-context.js";
@@ -29,22 +29,26 @@ const INVOICES: StatementKind<Invoice> = {
   render: (invoice) => ({
     totals: [
       metric("Gross", usd(invoice.totals.grossMicros)),
-      metric("Discount", `−${usd(invoice.totals.discountMicros)}`),
+      metric("Discount", minusUsd(invoice.totals.discountMicros)),
       metric("Total due", usd(invoice.totals.netMicros), { class: "metric metric-strong", "data-total": "net" }),
       metric("Incl. platform fee (15%)", usd(invoice.totals.platformFeeMicros)),
     ],
-    headings: ["Date", "Job", "Description", "Resource", "Time (peak / off-peak)", "Gross", "Discount", "Net"],
+    headings: ["Date", "Job", "Description", "Time", "Gross", "Discount", "Net"],
     rows: invoice.lines.map((line) =>
       h(
         "tr",
         {},
-        h("td", { class: "nowrap" }, dateTime(line.at)),
+        h("td", { class: "nowrap" }, shortDateTime(line.at)),
         jobCell(line.jobId),
         h("td", {}, line.description),
-        h("td", {}, line.resourceType.toUpperCase()),
-        h("td", { class: "num" }, `${duration(line.seconds)} (${line.peakSeconds} s / ${line.offPeakSeconds} s)`),
+        h(
+          "td",
+          { class: "num" },
+          duration(line.seconds),
+          h("div", { class: "muted small" }, `${line.peakSeconds} s peak · ${line.offPeakSeconds} s off-peak`),
+        ),
         h("td", { class: "num" }, usd(line.grossMicros)),
-        h("td", { class: "num" }, line.discountMicros ? `−${usd(line.discountMicros)}` : "—"),
+        h("td", { class: "num" }, minusUsd(line.discountMicros)),
         h("td", { class: "num" }, usd(line.netMicros)),
       ),
     ),
@@ -61,7 +65,7 @@ const EARNINGS: StatementKind<EarningsStatement> = {
   render: (statement) => ({
     totals: [
       metric("Jobs billed", usd(statement.totals.jobNetMicros)),
-      metric("Platform fee", `−${usd(statement.totals.platformFeeMicros)}`),
+      metric("Platform fee", minusUsd(statement.totals.platformFeeMicros)),
       metric("Your earnings", usd(statement.totals.earningMicros), { class: "metric metric-strong", "data-total": "net" }),
     ],
     headings: ["Date", "Job", "Node", "Time", "Job total", "Platform fee", "Earning"],
@@ -69,12 +73,12 @@ const EARNINGS: StatementKind<EarningsStatement> = {
       h(
         "tr",
         {},
-        h("td", { class: "nowrap" }, dateTime(line.at)),
+        h("td", { class: "nowrap" }, shortDateTime(line.at)),
         h("td", { class: "mono" }, shortId(line.jobId)),
         h("td", { class: "mono" }, shortId(line.nodeId)),
         h("td", { class: "num" }, duration(line.seconds)),
         h("td", { class: "num" }, usd(line.jobNetMicros)),
-        h("td", { class: "num" }, `−${usd(line.platformFeeMicros)}`),
+        h("td", { class: "num" }, minusUsd(line.platformFeeMicros)),
         h("td", { class: "num" }, usd(line.earningMicros)),
       ),
     ),
