@@ -81,7 +81,7 @@ export class DelegationKeyCache {
 }
 
 export interface QueueAccessIssuer {
-  /** Creates the node's queue if needed and returns a SAS for it valid until `expiresAt`. */
+  /** A SAS for the node's queue valid until `expiresAt`; the queue itself is the caller's to create. */
   issue(nodeId: string, expiresAt: Date): Promise<QueueAccess>;
 }
 
@@ -115,7 +115,6 @@ export function createQueueAccessIssuer(
     async issue(nodeId, expiresAt) {
       const queueName = nodeQueueName(nodeId);
       const queue = service.getQueueClient(queueName);
-      await queue.createIfNotExists();
       const options: QueueGenerateSasUrlOptions = {
         permissions: QueueSASPermissions.parse(AGENT_QUEUE_PERMISSIONS),
         startsOn: new Date(now().getTime() - CLOCK_SKEW_MS),
