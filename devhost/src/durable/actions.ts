@@ -48,7 +48,10 @@ function toRetryPolicy(value: unknown): RetryPolicy | undefined {
   const first = optionalNumber(value.firstRetryIntervalInMilliseconds);
   const attempts = optionalNumber(value.maxNumberOfAttempts);
   if (first === undefined || attempts === undefined) return undefined;
-  const policy: RetryPolicy = { firstRetryIntervalInMilliseconds: first, maxNumberOfAttempts: attempts };
+  const policy: RetryPolicy = {
+    firstRetryIntervalInMilliseconds: first,
+    maxNumberOfAttempts: attempts,
+  };
   const coefficient = optionalNumber(value.backoffCoefficient);
   const maxInterval = optionalNumber(value.maxRetryIntervalInMilliseconds);
   const timeout = optionalNumber(value.retryTimeoutInMilliseconds);
@@ -70,7 +73,8 @@ export function encodeActionInput(value: unknown): string | undefined {
 
 function toDateText(value: unknown): string | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
-  if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+  if (typeof value === "string" && !Number.isNaN(Date.parse(value)))
+    return new Date(value).toISOString();
   return undefined;
 }
 

@@ -23,7 +23,11 @@ function querySuffix(taskHubName: string): string {
 }
 
 /** Management URLs for one instance (or the placeholder), on the given origin. */
-export function managementUrls(origin: string, taskHubName: string, instanceId: string): ManagementUrls {
+export function managementUrls(
+  origin: string,
+  taskHubName: string,
+  instanceId: string,
+): ManagementUrls {
   const query = querySuffix(taskHubName);
   const instance = `${origin}${WEBHOOK_PATH}/instances/${instanceId === INSTANCE_ID_PLACEHOLDER ? instanceId : encodeURIComponent(instanceId)}`;
   return {

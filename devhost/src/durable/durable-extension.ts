@@ -64,7 +64,9 @@ class DurableExtension implements HostExtension {
 
   async start(services: HostServices): Promise<void> {
     const settings = durableTaskSettings(services.hostJson);
-    this.hubName = this.options.taskHubName ?? (typeof settings.hubName === "string" ? settings.hubName : DEFAULT_HUB);
+    this.hubName =
+      this.options.taskHubName ??
+      (typeof settings.hubName === "string" ? settings.hubName : DEFAULT_HUB);
     this.baseUrl = services.baseUrl;
     // getClient rewrites management URLs to localhost:7071 unless WEBSITE_HOSTNAME names the host.
     if (process.env.WEBSITE_HOSTNAME === undefined || process.env.WEBSITE_HOSTNAME === "") {
@@ -72,15 +74,23 @@ class DurableExtension implements HostExtension {
       this.setHostname = true;
     }
     const engineOptions: EngineOptions = {
-      maxConcurrentActivities: positiveInt(settings.maxConcurrentActivityFunctions, DEFAULT_ACTIVITY_CONCURRENCY),
-      maxConcurrentOrchestrations: positiveInt(settings.maxConcurrentOrchestratorFunctions, DEFAULT_ORCHESTRATION_CONCURRENCY),
+      maxConcurrentActivities: positiveInt(
+        settings.maxConcurrentActivityFunctions,
+        DEFAULT_ACTIVITY_CONCURRENCY,
+      ),
+      maxConcurrentOrchestrations: positiveInt(
+        settings.maxConcurrentOrchestratorFunctions,
+        DEFAULT_ORCHESTRATION_CONCURRENCY,
+      ),
       pollIntervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_MS,
     };
     const store = await TaskHubStore.open(services.storageConnectionString, this.hubName);
     this.engine = new DurableEngine(store, services, engineOptions);
     this.api = new DurableHttpApi(this.engine, store, this.hubName, () => this.baseUrl);
     await this.engine.start();
-    services.log.info(`Durable task hub '${this.hubName}' ready; HTTP API at ${services.baseUrl}${WEBHOOK_PATH}/`);
+    services.log.info(
+      `Durable task hub '${this.hubName}' ready; HTTP API at ${services.baseUrl}${WEBHOOK_PATH}/`,
+    );
   }
 
   async stop(): Promise<void> {

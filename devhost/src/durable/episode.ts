@@ -41,7 +41,9 @@ function cloneRecord(record: InstanceRecord): InstanceRecord {
 }
 
 function isTaskEvent(event: PendingEvent): event is Extract<PendingEvent, { seq: number }> {
-  return event.kind === "taskCompleted" || event.kind === "taskFailed" || event.kind === "timerFired";
+  return (
+    event.kind === "taskCompleted" || event.kind === "taskFailed" || event.kind === "timerFired"
+  );
 }
 
 /**
@@ -60,7 +62,11 @@ function addMs(at: string, ms: number): string {
 }
 
 /** Chooses and records the deliveries of one episode. */
-export function planEpisode(record: InstanceRecord, pending: readonly PendingEvent[], now: Date): EpisodePlan {
+export function planEpisode(
+  record: InstanceRecord,
+  pending: readonly PendingEvent[],
+  now: Date,
+): EpisodePlan {
   const rec = cloneRecord(record);
   const timestamp = now.toISOString();
   const plan: EpisodePlan = {
@@ -81,7 +87,10 @@ export function planEpisode(record: InstanceRecord, pending: readonly PendingEve
   const live: PendingEvent[] = [];
   for (const event of pending) {
     if (event.kind === "control") continue;
-    if (isTaskEvent(event) && (event.executionId !== rec.executionId || rec.openTasks[event.seq] === undefined)) {
+    if (
+      isTaskEvent(event) &&
+      (event.executionId !== rec.executionId || rec.openTasks[event.seq] === undefined)
+    ) {
       plan.stale.push(event);
       continue;
     }
@@ -90,9 +99,15 @@ export function planEpisode(record: InstanceRecord, pending: readonly PendingEve
   const retryEvent = starting
     ? undefined
     : live.find((e) => isTaskEvent(e) && takesRetrySequence(rec.openTasks[e.seq]!, e));
-  const ordered = retryEvent === undefined ? live : [retryEvent, ...live.filter((e) => e !== retryEvent)];
+  const ordered =
+    retryEvent === undefined ? live : [retryEvent, ...live.filter((e) => e !== retryEvent)];
   for (const event of ordered) {
-    if (isTaskEvent(event) && event !== retryEvent && takesRetrySequence(rec.openTasks[event.seq]!, event)) continue;
+    if (
+      isTaskEvent(event) &&
+      event !== retryEvent &&
+      takesRetrySequence(rec.openTasks[event.seq]!, event)
+    )
+      continue;
     deliver(plan, event, now);
   }
   plan.needsReplay = starting || plan.consumed.length > 0;
@@ -127,7 +142,13 @@ function deliver(plan: EpisodePlan, event: PendingEvent, now: Date): void {
       const fireAt = closed ? at : addMs(at, retryDelayMs(retry.policy, retry.failures));
       const timerSeq = rec.nextSeq++;
       plan.decided.push(history.timerCreated(at, timerSeq, fireAt));
-      rec.openTasks[timerSeq] = { kind: "retryTimer", fireAt, name: task.name, input: task.input, retry };
+      rec.openTasks[timerSeq] = {
+        kind: "retryTimer",
+        fireAt,
+        name: task.name,
+        input: task.input,
+        retry,
+      };
       plan.timers.push({ seq: timerSeq, fireAt });
     }
     return;
@@ -135,7 +156,8 @@ function deliver(plan: EpisodePlan, event: PendingEvent, now: Date): void {
   // timerFired
   if (task.kind === "activity") return;
   plan.delivered.push(history.timerFired(at, event.seq, task.fireAt));
-  if (task.kind !== "retryTimer" || task.retry.failures >= task.retry.policy.maxNumberOfAttempts) return;
+  if (task.kind !== "retryTimer" || task.retry.failures >= task.retry.policy.maxNumberOfAttempts)
+    return;
   const seq = rec.nextSeq++;
   plan.decided.push(history.taskScheduled(at, seq, task.name, task.input));
   rec.openTasks[seq] = { kind: "activity", name: task.name, input: task.input, retry: task.retry };
@@ -144,7 +166,8 @@ function deliver(plan: EpisodePlan, event: PendingEvent, now: Date): void {
       kind: "taskFailed",
       executionId: rec.executionId,
       seq,
-      reason: task.retry.lastReason ?? `Activity function '${task.name}' failed: retry timeout expired`,
+      reason:
+        task.retry.lastReason ?? `Activity function '${task.name}' failed: retry timeout expired`,
       details: task.retry.lastDetails ?? "",
     });
   } else {
@@ -225,8 +248,13 @@ export function completeEpisode(
         case "activity": {
           const seq = rec.nextSeq++;
           appended.push(history.taskScheduled(at, seq, action.functionName, action.input));
-          const task: OpenTask = { kind: "activity", name: action.functionName, input: action.input };
-          if (action.retry !== undefined) task.retry = { policy: action.retry, failures: 0, firstAttemptAt: at };
+          const task: OpenTask = {
+            kind: "activity",
+            name: action.functionName,
+            input: action.input,
+          };
+          if (action.retry !== undefined)
+            task.retry = { policy: action.retry, failures: 0, firstAttemptAt: at };
           rec.openTasks[seq] = task;
           result.activities.push({ seq, name: action.functionName, input: action.input });
           break;
@@ -262,7 +290,10 @@ export function completeEpisode(
   } else if (outcome.done && continueInput !== undefined) {
     rec.status = "ContinuedAsNew";
     rec.openTasks = {};
-    appended.push(history.orchestratorCompleted(at), history.continueAsNew(at, continueInput.input));
+    appended.push(
+      history.orchestratorCompleted(at),
+      history.continueAsNew(at, continueInput.input),
+    );
     result.continueAsNew = continueInput;
     result.carriedEvents = unconsumedEvents([...committed, ...appended], outcome.actions);
     result.activities = [];
@@ -304,7 +335,12 @@ export function applyControl(
   const rec = cloneRecord(record);
   rec.lastUpdatedTime = at;
   if (op === "terminate") {
-    if (rec.status === "Completed" || rec.status === "Failed" || rec.status === "Terminated" || rec.status === "Canceled") {
+    if (
+      rec.status === "Completed" ||
+      rec.status === "Failed" ||
+      rec.status === "Terminated" ||
+      rec.status === "Canceled"
+    ) {
       return undefined;
     }
     rec.status = "Terminated";

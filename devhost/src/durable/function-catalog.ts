@@ -14,6 +14,8 @@ export class FunctionCatalog {
 
   private find(name: string, triggerType: string): RegisteredFunction | undefined {
     const wanted = name.toLowerCase();
-    return this.all().find((fn) => fn.name.toLowerCase() === wanted && fn.trigger.type.toLowerCase() === triggerType);
+    return this.all().find(
+      (fn) => fn.name.toLowerCase() === wanted && fn.trigger.type.toLowerCase() === triggerType,
+    );
   }
 }

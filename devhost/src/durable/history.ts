@@ -42,13 +42,19 @@ export interface HistoryEvent {
   OrchestrationStatus?: string;
 }
 
-const eventTypeNames = new Map<number, string>(Object.entries(EventType).map(([name, value]) => [value, name]));
+const eventTypeNames = new Map<number, string>(
+  Object.entries(EventType).map(([name, value]) => [value, name]),
+);
 
 export function eventTypeName(type: number): string {
   return eventTypeNames.get(type) ?? String(type);
 }
 
-function event(type: EventTypeNumber, timestamp: string, fields: Partial<HistoryEvent> = {}): HistoryEvent {
+function event(
+  type: EventTypeNumber,
+  timestamp: string,
+  fields: Partial<HistoryEvent> = {},
+): HistoryEvent {
   return { EventType: type, EventId: -1, IsPlayed: false, Timestamp: timestamp, ...fields };
 }
 
@@ -56,28 +62,54 @@ export const history = {
   orchestratorStarted: (at: string) => event(EventType.OrchestratorStarted, at),
   orchestratorCompleted: (at: string) => event(EventType.OrchestratorCompleted, at),
   executionStarted: (at: string, name: string, input: string | undefined) =>
-    event(EventType.ExecutionStarted, at, input === undefined ? { Name: name } : { Name: name, Input: input }),
+    event(
+      EventType.ExecutionStarted,
+      at,
+      input === undefined ? { Name: name } : { Name: name, Input: input },
+    ),
   executionCompleted: (at: string, result: string | undefined) =>
-    event(EventType.ExecutionCompleted, at, { OrchestrationStatus: "Completed", ...(result === undefined ? {} : { Result: result }) }),
+    event(EventType.ExecutionCompleted, at, {
+      OrchestrationStatus: "Completed",
+      ...(result === undefined ? {} : { Result: result }),
+    }),
   executionFailed: (at: string, reason: string, details: string) =>
-    event(EventType.ExecutionFailed, at, { OrchestrationStatus: "Failed", Reason: reason, Details: details }),
+    event(EventType.ExecutionFailed, at, {
+      OrchestrationStatus: "Failed",
+      Reason: reason,
+      Details: details,
+    }),
   executionTerminated: (at: string, reason: string) =>
     event(EventType.ExecutionTerminated, at, { Input: JSON.stringify(reason) }),
   continueAsNew: (at: string, input: string | undefined) =>
     event(EventType.ContinueAsNew, at, input === undefined ? {} : { Input: input }),
   taskScheduled: (at: string, id: number, name: string, input: string | undefined) =>
-    event(EventType.TaskScheduled, at, { EventId: id, Name: name, ...(input === undefined ? {} : { Input: input }) }),
+    event(EventType.TaskScheduled, at, {
+      EventId: id,
+      Name: name,
+      ...(input === undefined ? {} : { Input: input }),
+    }),
   taskCompleted: (at: string, scheduledId: number, result: string) =>
     event(EventType.TaskCompleted, at, { TaskScheduledId: scheduledId, Result: result }),
   taskFailed: (at: string, scheduledId: number, reason: string, details: string) =>
-    event(EventType.TaskFailed, at, { TaskScheduledId: scheduledId, Reason: reason, Details: details }),
-  timerCreated: (at: string, id: number, fireAt: string) => event(EventType.TimerCreated, at, { EventId: id, FireAt: fireAt }),
+    event(EventType.TaskFailed, at, {
+      TaskScheduledId: scheduledId,
+      Reason: reason,
+      Details: details,
+    }),
+  timerCreated: (at: string, id: number, fireAt: string) =>
+    event(EventType.TimerCreated, at, { EventId: id, FireAt: fireAt }),
   timerFired: (at: string, timerId: number, fireAt: string) =>
     event(EventType.TimerFired, at, { TimerId: timerId, FireAt: fireAt }),
   eventRaised: (at: string, name: string, input: string | undefined) =>
-    event(EventType.EventRaised, at, input === undefined ? { Name: name } : { Name: name, Input: input }),
-  executionSuspended: (at: string, reason: string) => event(EventType.ExecutionSuspended, at, { Reason: reason }),
-  executionResumed: (at: string, reason: string) => event(EventType.ExecutionResumed, at, { Reason: reason }),
+    event(
+      EventType.EventRaised,
+      at,
+      input === undefined ? { Name: name } : { Name: name, Input: input },
+    ),
+  executionSuspended: (at: string, reason: string) =>
+    event(EventType.ExecutionSuspended, at, { Reason: reason }),
+  executionResumed: (at: string, reason: string) =>
+    event(EventType.ExecutionResumed, at, { Reason: reason }),
 };
 
 const knownTypes = new Set<number>(Object.values(EventType));

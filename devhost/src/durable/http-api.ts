@@ -63,7 +63,11 @@ function isoParam(query: URLSearchParams, name: string): string | undefined {
 }
 
 function statusList(query: URLSearchParams): RuntimeStatus[] | undefined {
-  const values = query.getAll("runtimeStatus").flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  const values = query
+    .getAll("runtimeStatus")
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
   if (values.length === 0) return undefined;
   return values.filter(isRuntimeStatus);
 }
@@ -100,22 +104,40 @@ export class DurableHttpApi {
 
   private errorReply(error: unknown): Reply {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof BadRequestError || error instanceof UnknownOrchestratorError) return { status: 400, body: { Message: message } };
+    if (error instanceof BadRequestError || error instanceof UnknownOrchestratorError)
+      return { status: 400, body: { Message: message } };
     if (error instanceof InstanceNotFoundError) return { status: 404 };
     if (error instanceof InstanceFinishedError) return { status: 410 };
-    if (error instanceof InstanceExistsError || error instanceof InstanceRunningError) return { status: 409, body: { Message: message } };
-    return { status: 500, body: { Message: "Something went wrong while processing your request", ExceptionMessage: message } };
+    if (error instanceof InstanceExistsError || error instanceof InstanceRunningError)
+      return { status: 409, body: { Message: message } };
+    return {
+      status: 500,
+      body: {
+        Message: "Something went wrong while processing your request",
+        ExceptionMessage: message,
+      },
+    };
   }
 
   private async route(req: IncomingMessage): Promise<Reply> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = (req.method ?? "GET").toUpperCase();
-    const rest = url.pathname.startsWith(WEBHOOK_PATH) ? url.pathname.slice(WEBHOOK_PATH.length) : url.pathname;
-    const segments = rest.split("/").filter((s) => s !== "").map((s) => decodeURIComponent(s));
+    const rest = url.pathname.startsWith(WEBHOOK_PATH)
+      ? url.pathname.slice(WEBHOOK_PATH.length)
+      : url.pathname;
+    const segments = rest
+      .split("/")
+      .filter((s) => s !== "")
+      .map((s) => decodeURIComponent(s));
     const [controller, first, second, third] = segments;
     const query = url.searchParams;
 
-    if (controller === "orchestrators" && first !== undefined && segments.length <= 3 && method === "POST") {
+    if (
+      controller === "orchestrators" &&
+      first !== undefined &&
+      segments.length <= 3 &&
+      method === "POST"
+    ) {
       return this.start(req, first, second);
     }
     if (controller !== "instances") return { status: 404 };
@@ -138,13 +160,24 @@ export class DurableHttpApi {
       case "terminate":
       case "suspend":
       case "resume":
-        return this.control(first, second.toLowerCase() as "terminate" | "suspend" | "resume", reason);
+        return this.control(
+          first,
+          second.toLowerCase() as "terminate" | "suspend" | "resume",
+          reason,
+        );
       default:
-        return { status: 501, body: { Message: `'${second}' is not supported by devhost's Durable runtime.` } };
+        return {
+          status: 501,
+          body: { Message: `'${second}' is not supported by devhost's Durable runtime.` },
+        };
     }
   }
 
-  private async start(req: IncomingMessage, name: string, instanceId: string | undefined): Promise<Reply> {
+  private async start(
+    req: IncomingMessage,
+    name: string,
+    instanceId: string | undefined,
+  ): Promise<Reply> {
     const input = jsonText(await readBody(req));
     const id = await this.engine.startNew(name, instanceId, input);
     const links = managementUrls(origin(req, this.baseUrl()), this.taskHubName, id);
@@ -164,7 +197,11 @@ export class DurableHttpApi {
     };
   }
 
-  private async status(req: IncomingMessage, instanceId: string, query: URLSearchParams): Promise<Reply> {
+  private async status(
+    req: IncomingMessage,
+    instanceId: string,
+    query: URLSearchParams,
+  ): Promise<Reply> {
     const showHistory = flag(query, "showHistory", false);
     const found = await this.engine.read(instanceId, showHistory);
     if (found === undefined) return { status: 404 };
@@ -174,7 +211,8 @@ export class DurableHttpApi {
       ...(found.history === undefined ? {} : { history: found.history }),
     });
     const status = found.record.status;
-    if (status === "Failed" && flag(query, "returnInternalServerErrorOnFailure", false)) return { status: 500, body };
+    if (status === "Failed" && flag(query, "returnInternalServerErrorOnFailure", false))
+      return { status: 500, body };
     if (isTerminal(status)) return { status: 200, body };
     const self = `${origin(req, this.baseUrl())}${req.url ?? ""}`;
     return { status: 202, body, headers: { Location: self, "Retry-After": "5" } };
@@ -197,7 +235,10 @@ export class DurableHttpApi {
     return {
       status: 200,
       body: page.records.map((record) => statusPayload(record, { showInput })),
-      headers: page.continuationToken === undefined ? {} : { "x-ms-continuation-token": page.continuationToken },
+      headers:
+        page.continuationToken === undefined
+          ? {}
+          : { "x-ms-continuation-token": page.continuationToken },
     };
   }
 
@@ -207,7 +248,11 @@ export class DurableHttpApi {
     return { status: 202 };
   }
 
-  private async control(instanceId: string, op: "terminate" | "suspend" | "resume", reason: string): Promise<Reply> {
+  private async control(
+    instanceId: string,
+    op: "terminate" | "suspend" | "resume",
+    reason: string,
+  ): Promise<Reply> {
     await this.engine.control(instanceId, op, reason);
     return { status: 202 };
   }
@@ -216,7 +261,8 @@ export class DurableHttpApi {
     try {
       await this.engine.purge(instanceId);
     } catch (error) {
-      if (error instanceof InstanceRunningError) return { status: 412, body: { Message: error.message } };
+      if (error instanceof InstanceRunningError)
+        return { status: 412, body: { Message: error.message } };
       throw error;
     }
     return { status: 200, body: { instancesDeleted: 1 } };
@@ -224,7 +270,11 @@ export class DurableHttpApi {
 
   private async purgeBy(query: URLSearchParams): Promise<Reply> {
     const createdTimeFrom = isoParam(query, "createdTimeFrom");
-    if (createdTimeFrom === undefined) return { status: 400, body: { Message: "Please provide value for 'createdTimeFrom' parameter." } };
+    if (createdTimeFrom === undefined)
+      return {
+        status: 400,
+        body: { Message: "Please provide value for 'createdTimeFrom' parameter." },
+      };
     const createdTimeTo = isoParam(query, "createdTimeTo") ?? new Date().toISOString();
     const wanted = statusList(query);
     let deleted = 0;
@@ -243,7 +293,8 @@ export class DurableHttpApi {
           await this.engine.purge(record.instanceId);
           deleted++;
         } catch (error) {
-          if (!(error instanceof InstanceRunningError || error instanceof InstanceNotFoundError)) throw error;
+          if (!(error instanceof InstanceRunningError || error instanceof InstanceNotFoundError))
+            throw error;
         }
       }
       token = page.continuationToken;

@@ -27,7 +27,12 @@ export function isRuntimeStatus(value: unknown): value is RuntimeStatus {
 }
 
 export function isTerminal(status: RuntimeStatus): boolean {
-  return status === "Completed" || status === "Failed" || status === "Terminated" || status === "Canceled";
+  return (
+    status === "Completed" ||
+    status === "Failed" ||
+    status === "Terminated" ||
+    status === "Canceled"
+  );
 }
 
 /** Retry progress of one callActivityWithRetry, carried from attempt to attempt. */
@@ -45,7 +50,13 @@ export interface RetryProgress {
 export type OpenTask =
   | { kind: "activity"; name: string; input: string | undefined; retry?: RetryProgress }
   | { kind: "timer"; fireAt: string; actionIndex: number }
-  | { kind: "retryTimer"; fireAt: string; name: string; input: string | undefined; retry: RetryProgress };
+  | {
+      kind: "retryTimer";
+      fireAt: string;
+      name: string;
+      input: string | undefined;
+      retry: RetryProgress;
+    };
 
 export interface InstanceRecord {
   instanceId: string;

@@ -35,7 +35,10 @@ export function orchestrationInput(
   fresh: readonly HistoryEvent[],
 ): OrchestrationInput {
   return {
-    history: [...committed.map((e) => ({ ...e, IsPlayed: true })), ...fresh.map((e) => ({ ...e, IsPlayed: false }))],
+    history: [
+      ...committed.map((e) => ({ ...e, IsPlayed: true })),
+      ...fresh.map((e) => ({ ...e, IsPlayed: false })),
+    ],
     input: input === undefined ? undefined : (JSON.parse(input) as unknown),
     instanceId,
     isReplaying: committed.length > 0,

@@ -37,7 +37,10 @@ function fromState(state: Record<string, unknown>, error: string | undefined): O
 /** Outcome of an orchestrator invocation that resolved. */
 export function outcomeFromResult(result: unknown): OrchestratorOutcome {
   if (!isRecord(result)) {
-    return fromState({}, `The orchestrator returned ${typeof result} instead of an orchestration state.`);
+    return fromState(
+      {},
+      `The orchestrator returned ${typeof result} instead of an orchestration state.`,
+    );
   }
   return fromState(result, typeof result.error === "string" ? result.error : undefined);
 }

@@ -30,7 +30,10 @@ function statusTime(iso: string): string {
 }
 
 /** A readable history: what ran, when, and (with showHistoryOutput) what it returned. */
-function summarizeHistory(events: readonly HistoryEvent[], withOutput: boolean): Record<string, unknown>[] {
+function summarizeHistory(
+  events: readonly HistoryEvent[],
+  withOutput: boolean,
+): Record<string, unknown>[] {
   const scheduled = new Map<number, HistoryEvent>();
   const out: Record<string, unknown>[] = [];
   for (const event of events) {
@@ -39,11 +42,16 @@ function summarizeHistory(events: readonly HistoryEvent[], withOutput: boolean):
         scheduled.set(event.EventId, event);
         break;
       case EventType.ExecutionStarted:
-        out.push({ EventType: "ExecutionStarted", FunctionName: event.Name, Timestamp: event.Timestamp });
+        out.push({
+          EventType: "ExecutionStarted",
+          FunctionName: event.Name,
+          Timestamp: event.Timestamp,
+        });
         break;
       case EventType.TaskCompleted:
       case EventType.TaskFailed: {
-        const origin = event.TaskScheduledId === undefined ? undefined : scheduled.get(event.TaskScheduledId);
+        const origin =
+          event.TaskScheduledId === undefined ? undefined : scheduled.get(event.TaskScheduledId);
         const entry: Record<string, unknown> = {
           EventType: eventTypeName(event.EventType),
           FunctionName: origin?.Name,
@@ -59,10 +67,19 @@ function summarizeHistory(events: readonly HistoryEvent[], withOutput: boolean):
       }
       case EventType.TimerCreated:
       case EventType.TimerFired:
-        out.push({ EventType: eventTypeName(event.EventType), FireAt: event.FireAt, Timestamp: event.Timestamp });
+        out.push({
+          EventType: eventTypeName(event.EventType),
+          FireAt: event.FireAt,
+          Timestamp: event.Timestamp,
+        });
         break;
       case EventType.EventRaised:
-        out.push({ EventType: "EventRaised", Name: event.Name, Timestamp: event.Timestamp, ...(withOutput ? { Input: parseJson(event.Input) } : {}) });
+        out.push({
+          EventType: "EventRaised",
+          Name: event.Name,
+          Timestamp: event.Timestamp,
+          ...(withOutput ? { Input: parseJson(event.Input) } : {}),
+        });
         break;
       case EventType.ExecutionCompleted:
       case EventType.ExecutionFailed:
@@ -70,8 +87,12 @@ function summarizeHistory(events: readonly HistoryEvent[], withOutput: boolean):
       case EventType.ContinueAsNew:
       case EventType.ExecutionSuspended:
       case EventType.ExecutionResumed: {
-        const entry: Record<string, unknown> = { EventType: eventTypeName(event.EventType), Timestamp: event.Timestamp };
-        if (event.OrchestrationStatus !== undefined) entry.OrchestrationStatus = event.OrchestrationStatus;
+        const entry: Record<string, unknown> = {
+          EventType: eventTypeName(event.EventType),
+          Timestamp: event.Timestamp,
+        };
+        if (event.OrchestrationStatus !== undefined)
+          entry.OrchestrationStatus = event.OrchestrationStatus;
         if (event.Reason !== undefined) entry.Reason = event.Reason;
         if (withOutput && event.Result !== undefined) entry.Result = parseJson(event.Result);
         out.push(entry);

@@ -29,13 +29,20 @@ describe("durable orchestrations on devhost", () => {
     const response = await dh.call("/api/start/chain", { method: "POST", body: "5" });
     expect(response.status).toBe(202);
     const links = (await response.json()) as { id: string; statusQueryGetUri: string };
-    expect(links.statusQueryGetUri).toContain(`${dh.host.url}/runtime/webhooks/durabletask/instances/${links.id}`);
+    expect(links.statusQueryGetUri).toContain(
+      `${dh.host.url}/runtime/webhooks/durabletask/instances/${links.id}`,
+    );
     const done = await dh.waitFor(links.id, ["Completed", "Failed"]);
     expect(done).toMatchObject({ runtimeStatus: "Completed", output: 20, input: 5, name: "chain" });
     const viaStatusUri = await fetch(links.statusQueryGetUri);
     expect(viaStatusUri.status).toBe(200);
     const names = (done.history ?? []).map((e) => `${e.EventType}:${e.FunctionName ?? ""}`);
-    expect(names).toEqual(["ExecutionStarted:chain", "TaskCompleted:double", "TaskCompleted:double", "ExecutionCompleted:"]);
+    expect(names).toEqual([
+      "ExecutionStarted:chain",
+      "TaskCompleted:double",
+      "TaskCompleted:double",
+      "ExecutionCompleted:",
+    ]);
   });
 
   it("answers 202 while running, 404 for unknown instances and 409 for a duplicate running id", async () => {
@@ -44,23 +51,40 @@ describe("durable orchestrations on devhost", () => {
     expect(running.runtimeStatus).toBe("Running");
     expect((await dh.status(id)).code).toBe(202);
     expect((await dh.status("no-such-instance")).code).toBe(404);
-    const again = await dh.call("/runtime/webhooks/durabletask/orchestrators/approval/dup-check", { method: "POST", body: "" });
+    const again = await dh.call("/runtime/webhooks/durabletask/orchestrators/approval/dup-check", {
+      method: "POST",
+      body: "",
+    });
     expect(again.status).toBe(409);
-    const unknown = await dh.call("/runtime/webhooks/durabletask/orchestrators/nope", { method: "POST", body: "" });
+    const unknown = await dh.call("/runtime/webhooks/durabletask/orchestrators/nope", {
+      method: "POST",
+      body: "",
+    });
     expect(unknown.status).toBe(400);
     expect((await post(`/api/raise/${id}/Approve`, "yes")).status).toBe(202);
     expect(await dh.waitFor(id, ["Completed"])).toMatchObject({ output: { decision: "yes" } });
     // Raising an event on a finished instance is accepted by the client (410 from the API).
-    const gone = await post(`/runtime/webhooks/durabletask/instances/${id}/raiseEvent/Approve`, "late");
+    const gone = await post(
+      `/runtime/webhooks/durabletask/instances/${id}/raiseEvent/Approve`,
+      "late",
+    );
     expect(gone.status).toBe(410);
-    const missing = await post(`/runtime/webhooks/durabletask/instances/missing/raiseEvent/Approve`, "x");
+    const missing = await post(
+      `/runtime/webhooks/durabletask/instances/missing/raiseEvent/Approve`,
+      "x",
+    );
     expect(missing.status).toBe(404);
   });
 
   it("retries a failing activity with backoff until it succeeds", async () => {
     const key = `succeed-${Date.now()}`;
     const started = Date.now();
-    const id = await dh.start("withRetry", { key, failTimes: 2, firstRetryMs: 200, maxAttempts: 4 });
+    const id = await dh.start("withRetry", {
+      key,
+      failTimes: 2,
+      firstRetryMs: 200,
+      maxAttempts: 4,
+    });
     const done = await dh.waitFor(id, ["Completed", "Failed"]);
     expect(done).toMatchObject({ runtimeStatus: "Completed", output: "ok after 3" });
     // 200 ms, then 400 ms (backoff coefficient 2) between the three attempts.
@@ -71,7 +95,12 @@ describe("durable orchestrations on devhost", () => {
 
   it("fails the orchestration once the retry attempts are used up", async () => {
     const key = `exhaust-${Date.now()}`;
-    const id = await dh.start("withRetry", { key, failTimes: 10, firstRetryMs: 100, maxAttempts: 2 });
+    const id = await dh.start("withRetry", {
+      key,
+      failTimes: 10,
+      firstRetryMs: 100,
+      maxAttempts: 2,
+    });
     const done = await dh.waitFor(id, ["Completed", "Failed"]);
     expect(done.runtimeStatus).toBe("Failed");
     expect(String(done.output)).toContain("flaky failed on attempt 2");
@@ -82,7 +111,10 @@ describe("durable orchestrations on devhost", () => {
   it("keeps sequence numbers aligned when retried activities fail inside a fan-out", async () => {
     const id = await dh.start("retryFanOut", { prefix: `fan-${Date.now()}` });
     const done = await dh.waitFor(id, ["Completed", "Failed"]);
-    expect(done.output).toEqual({ results: ["ok after 2", "ok after 2", "ok after 2", 10], after: 100 });
+    expect(done.output).toEqual({
+      results: ["ok after 2", "ok after 2", "ok after 2", 10],
+      after: 100,
+    });
   });
 
   it("counts a task yielded again inside a later Task.all once", async () => {
@@ -123,7 +155,9 @@ describe("durable orchestrations on devhost", () => {
   it("shows custom status through the client's getStatus", async () => {
     const id = await dh.start("staged");
     await dh.waitFor(id, ["Running"]);
-    const waiting = async (): Promise<unknown> => ((await (await dh.call(`/api/status/${id}`)).json()) as { customStatus: unknown }).customStatus;
+    const waiting = async (): Promise<unknown> =>
+      ((await (await dh.call(`/api/status/${id}`)).json()) as { customStatus: unknown })
+        .customStatus;
     expect(await waiting()).toEqual({ stage: "waiting" });
     await post(`/api/raise/${id}/Continue`);
     const done = await dh.waitFor(id, ["Completed"]);
@@ -134,7 +168,11 @@ describe("durable orchestrations on devhost", () => {
   it("continues as new with a fresh history until the loop ends", async () => {
     const id = await dh.start("countTo", { n: 0, target: 3 });
     const done = await dh.waitFor(id, ["Completed", "Failed"]);
-    expect(done).toMatchObject({ runtimeStatus: "Completed", output: 3, input: { n: 3, target: 3 } });
+    expect(done).toMatchObject({
+      runtimeStatus: "Completed",
+      output: 3,
+      input: { n: 3, target: 3 },
+    });
     const events = (done.history ?? []).map((e) => e.EventType);
     expect(events.filter((e) => e === "ExecutionStarted")).toHaveLength(1);
   });
@@ -159,9 +197,13 @@ describe("durable orchestrations on devhost", () => {
     await dh.waitFor(id, ["Completed"]);
     const running = await dh.start("approval");
     await dh.waitFor(running, ["Running"]);
-    const refused = await dh.call(`/runtime/webhooks/durabletask/instances/${running}`, { method: "DELETE" });
+    const refused = await dh.call(`/runtime/webhooks/durabletask/instances/${running}`, {
+      method: "DELETE",
+    });
     expect(refused.status).toBe(412);
-    const purged = (await (await dh.call(`/api/purge/${id}`, { method: "DELETE" })).json()) as { instancesDeleted: number };
+    const purged = (await (await dh.call(`/api/purge/${id}`, { method: "DELETE" })).json()) as {
+      instancesDeleted: number;
+    };
     expect(purged.instancesDeleted).toBe(1);
     expect((await dh.status(id)).code).toBe(404);
   });
@@ -172,11 +214,15 @@ describe("durable orchestrations on devhost", () => {
     await dh.waitFor(done, ["Completed"]);
     const waiting = await dh.start("approval");
     await dh.waitFor(waiting, ["Running"]);
-    const completed = (await (await dh.call(`/api/query?status=Completed&from=${from}`)).json()) as { instanceId: string }[];
+    const completed = (await (
+      await dh.call(`/api/query?status=Completed&from=${from}`)
+    ).json()) as { instanceId: string }[];
     const ids = completed.map((s) => s.instanceId);
     expect(ids).toContain(done);
     expect(ids).not.toContain(waiting);
-    const running = (await (await dh.call(`/api/query?status=Running&from=${from}`)).json()) as { instanceId: string }[];
+    const running = (await (await dh.call(`/api/query?status=Running&from=${from}`)).json()) as {
+      instanceId: string;
+    }[];
     expect(running.map((s) => s.instanceId)).toContain(waiting);
     // One per page: the client follows x-ms-continuation-token to the end.
     const firstPage = await dh.call(`/runtime/webhooks/durabletask/instances/?top=1`);

@@ -38,11 +38,14 @@ describe("durable instances across a host restart", () => {
 
     const second = await newHost();
     expect(second.host.url).not.toBe(first.host.url);
-    const raised = await second.call(`/runtime/webhooks/durabletask/instances/${waiting}/raiseEvent/Approve`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify("after restart"),
-    });
+    const raised = await second.call(
+      `/runtime/webhooks/durabletask/instances/${waiting}/raiseEvent/Approve`,
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify("after restart"),
+      },
+    );
     expect(raised.status).toBe(202);
     const approved = await second.waitFor(waiting, ["Completed", "Failed"]);
     expect(approved.output).toEqual({ decision: "after restart" });
@@ -59,7 +62,11 @@ describe("durable instances across a host restart", () => {
     await first.stop();
     // What a raiseEvent leaves behind before its 202: a persisted inbox row.
     const store = await TaskHubStore.open(azurite.connectionString, "RestartHub");
-    await store.addInbox(waiting, { kind: "eventRaised", name: "Approve", input: JSON.stringify(42) });
+    await store.addInbox(waiting, {
+      kind: "eventRaised",
+      name: "Approve",
+      input: JSON.stringify(42),
+    });
     const second = await newHost();
     const done = await second.waitFor(waiting, ["Completed", "Failed"]);
     expect(done.output).toEqual({ decision: 42 });

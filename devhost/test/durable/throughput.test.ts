@@ -26,14 +26,21 @@ describe("durable throughput", () => {
     const started = performance.now();
     const ids = await Promise.all(
       Array.from({ length: INSTANCES }, async (_, i) => {
-        const response = await dh.call(`/runtime/webhooks/durabletask/orchestrators/chain/bench-${i}`, { method: "POST", body: String(i) });
+        const response = await dh.call(
+          `/runtime/webhooks/durabletask/orchestrators/chain/bench-${i}`,
+          { method: "POST", body: String(i) },
+        );
         expect(response.status).toBe(202);
         return `bench-${i}`;
       }),
     );
     const pending = new Set(ids);
     while (pending.size > 0) {
-      const page = (await (await dh.call(`/runtime/webhooks/durabletask/instances/?runtimeStatus=Completed,Failed&top=1000`)).json()) as {
+      const page = (await (
+        await dh.call(
+          `/runtime/webhooks/durabletask/instances/?runtimeStatus=Completed,Failed&top=1000`,
+        )
+      ).json()) as {
         instanceId: string;
         runtimeStatus: string;
         output: unknown;

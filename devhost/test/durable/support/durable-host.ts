@@ -48,7 +48,10 @@ export interface DurableTestHost {
   stop(): Promise<void>;
 }
 
-export async function startDurableHost(connectionString: string, taskHubName?: string): Promise<DurableTestHost> {
+export async function startDurableHost(
+  connectionString: string,
+  taskHubName?: string,
+): Promise<DurableTestHost> {
   const logs: LogRecord[] = [];
   const appDir = await copyOfFixture();
   const host = await startHost({
@@ -56,13 +59,26 @@ export async function startDurableHost(connectionString: string, taskHubName?: s
     port: 0,
     env: { AzureWebJobsStorage: connectionString },
     logger: { write: (record) => void logs.push(record) },
-    extensions: [createDurableExtension({ pollIntervalMs: 500, ...(taskHubName === undefined ? {} : { taskHubName }) })],
+    extensions: [
+      createDurableExtension({
+        pollIntervalMs: 500,
+        ...(taskHubName === undefined ? {} : { taskHubName }),
+      }),
+    ],
   });
-  const call = (path: string, init?: RequestInit): Promise<Response> => fetch(`${host.url}${path}`, init);
-  const status = async (instanceId: string): Promise<{ code: number; body: StatusBody | undefined }> => {
-    const response = await call(`/runtime/webhooks/durabletask/instances/${instanceId}?showHistory=true`);
+  const call = (path: string, init?: RequestInit): Promise<Response> =>
+    fetch(`${host.url}${path}`, init);
+  const status = async (
+    instanceId: string,
+  ): Promise<{ code: number; body: StatusBody | undefined }> => {
+    const response = await call(
+      `/runtime/webhooks/durabletask/instances/${instanceId}?showHistory=true`,
+    );
     const text = await response.text();
-    return { code: response.status, body: text === "" ? undefined : (JSON.parse(text) as StatusBody) };
+    return {
+      code: response.status,
+      body: text === "" ? undefined : (JSON.parse(text) as StatusBody),
+    };
   };
   return {
     host,
@@ -70,12 +86,16 @@ export async function startDurableHost(connectionString: string, taskHubName?: s
     call,
     status,
     async start(name, input, instanceId) {
-      const response = await call(`/api/start/${name}${instanceId === undefined ? "" : `/${instanceId}`}`, {
-        method: "POST",
-        body: input === undefined ? "" : JSON.stringify(input),
-      });
+      const response = await call(
+        `/api/start/${name}${instanceId === undefined ? "" : `/${instanceId}`}`,
+        {
+          method: "POST",
+          body: input === undefined ? "" : JSON.stringify(input),
+        },
+      );
       const body = (await response.json()) as { id?: string; Message?: string };
-      if (response.status !== 202 || typeof body.id !== "string") throw new Error(`start failed: ${response.status} ${JSON.stringify(body)}`);
+      if (response.status !== 202 || typeof body.id !== "string")
+        throw new Error(`start failed: ${response.status} ${JSON.stringify(body)}`);
       return body.id;
     },
     async waitFor(instanceId, statuses, timeoutMs = 20_000) {
@@ -85,7 +105,9 @@ export async function startDurableHost(connectionString: string, taskHubName?: s
         last = (await status(instanceId)).body;
         if (last !== undefined && statuses.includes(last.runtimeStatus)) return last;
         if (Date.now() > deadline) {
-          throw new Error(`instance ${instanceId} did not reach ${statuses.join("/")}: ${JSON.stringify(last)}`);
+          throw new Error(
+            `instance ${instanceId} did not reach ${statuses.join("/")}: ${JSON.stringify(last)}`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
