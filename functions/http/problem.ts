@@ -19,11 +19,15 @@ export class HttpProblem extends Error {
   }
 }
 
+const joinPath = (path: readonly PropertyKey[]): string => path.map(String).join(".") || "(body)";
+
+/** One entry per offending field; an unknown key is reported at its own path. */
 export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path].map(String).join(".") || "(body)",
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: joinPath([...prefix, ...issue.path, key]), message: "is not a known field" }))
+      : [{ path: joinPath([...prefix, ...issue.path]), message: issue.message }],
+  );
 }
 
 /** A zod failure as the domain's ValidationError, so one mapping serves both. */
