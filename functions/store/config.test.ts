@@ -124,6 +124,16 @@ describe("Azure clients from the configuration", () => {
     expect(queueSasSigningFor(storage)).toBe("shared-key");
   });
 
+  it("accepts the UseDevelopmentStorage=true shorthand of local.settings.json", () => {
+    const storage = loadConfig({
+      ...local,
+      AzureWebJobsStorage: "UseDevelopmentStorage=true",
+    }).storage;
+    const queues = createQueueServiceClient(storage);
+    expect(queues.url).toBe("http://127.0.0.1:10001/devstoreaccount1");
+    expect(queues.generateAccountSasUrl(new Date(Date.now() + 60_000))).toContain("sig=");
+  });
+
   it("uses the managed identity for storage on Azure, with no key to sign with", () => {
     const storage = loadConfig(onAzure).storage;
     const queues = createQueueServiceClient(storage);
