@@ -52,6 +52,17 @@ describe("a job's life", () => {
     expect(logs.body.nextOffset).toBe(6);
     expect(logs.body.complete).toBe(false);
 
+    const artifact = await agent.putArtifact(message, "result.txt", Buffer.from("42\n"), "text/plain");
+    expect(artifact.status).toBe(201);
+    const traversal = await agent.putArtifact(message, "..", Buffer.from("x"));
+    expect([400, 404]).toContain(traversal.status);
+    const artifacts = await api<{ items: { name: string; sizeBytes: number; url: string }[] }>(stack.apiUrl, "GET", `/api/jobs/${message.jobId}/artifacts`, {
+      key: stack.keys.buyer,
+    });
+    expect(artifacts.body.items).toEqual([expect.objectContaining({ name: "result.txt", sizeBytes: 3 })]);
+    const download = await fetch(artifacts.body.items[0]!.url, { headers: { authorization: `Bearer ${stack.keys.buyer}` } });
+    expect(await download.text()).toBe("42\n");
+
     const report = agent.finishBody({ seconds: 3, logBytes: 6 });
     const finished = await agent.finish(message, report);
     expect(finished.status).toBe(200);
@@ -112,6 +123,23 @@ describe("a job's life", () => {
     expect(done.signal).toBe("SIGTERM");
     const late = await api(stack.apiUrl, "POST", `/api/jobs/${submitted.body.id}/cancel`, { key: stack.keys.buyer });
     expect(late.status).toBe(409);
+  });
+
+  it("drains a node on the seller's request and refuses to remove it while it holds a job", async () => {
+    const extra = await ScriptedAgent.register(stack.apiUrl, stack.keys.seller, { name: "drainable" });
+    const drained = await api<{ status: string }>(stack.apiUrl, "POST", `/api/nodes/${extra.nodeId}/drain`, { key: stack.keys.seller });
+    expect(drained.status).toBe(200);
+    expect(drained.body.status).toBe("draining");
+    expect((await extra.heartbeat()).control).toContainEqual({ type: "drain" });
+    const submitted = await submit({ command: "sleep 1" });
+    const message = await agent.nextDispatch();
+    expect(message.jobId).toBe(submitted.body.id);
+    const busy = await api(stack.apiUrl, "DELETE", `/api/nodes/${agent.nodeId}`, { key: stack.keys.seller });
+    expect(busy.status).toBe(409);
+    await agent.start(message);
+    await agent.finish(message, agent.finishBody());
+    await jobReaches(stack.apiUrl, stack.keys.buyer, submitted.body.id, ["succeeded"]);
+    expect((await api(stack.apiUrl, "DELETE", `/api/nodes/${extra.nodeId}`, { key: stack.keys.seller })).status).toBe(204);
   });
 
   it("returns the same job for a repeated Idempotency-Key and refuses it with another body", async () => {

@@ -136,6 +136,14 @@ export class ScriptedAgent {
     );
   }
 
+  putArtifact(message: DispatchMessage, name: string, data: Buffer, contentType = "application/octet-stream"): Promise<Response> {
+    return fetch(`${this.apiUrl}/api/agent/jobs/${message.jobId}/artifacts/${name}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${this.token}`, [LEASE_HEADER]: message.leaseToken, "content-type": contentType },
+      body: new Uint8Array(data),
+    });
+  }
+
   finishBody(options: FinishOptions = {}): FinishJobRequest {
     const { seconds = 2, ...overrides } = options;
     const finishedAt = new Date();
