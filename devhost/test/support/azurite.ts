@@ -103,7 +103,13 @@ async function startOnce(): Promise<RunningAzurite> {
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  // If the test process exits without calling stop() (a crash, a worker torn down), take Azurite along.
+  const killOnExit = (): void => {
+    child.kill("SIGKILL");
+  };
+  process.once("exit", killOnExit);
   const stop = async (): Promise<void> => {
+    process.off("exit", killOnExit);
     await stopChild(child);
     await rm(location, { recursive: true, force: true });
   };
