@@ -50,8 +50,6 @@ async function runHostCommand(args: readonly string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
-    // Started by `devhost stack` with an IPC channel: stop when the stack goes away.
-    if (process.send !== undefined) process.once("disconnect", resolve);
   });
   await running.stop();
   return 0;

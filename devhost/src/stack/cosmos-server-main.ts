@@ -1,6 +1,6 @@
 // Child-process entry for the embedded Cosmos DB API server (@vercel/cosmosdb-server over plain
 // HTTP on loopback) with snapshot persistence. Run by the stack as its own process so a crash
-// stays isolated; stops on SIGTERM/SIGINT or when its parent goes away, writing a last snapshot.
+// stays isolated; stops on SIGTERM/SIGINT, writing a last snapshot.
 import type { IncomingMessage } from "node:http";
 import { parseArgs } from "node:util";
 import { createHttpServer } from "@vercel/cosmosdb-server";
@@ -106,7 +106,6 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown());
   process.on("SIGINT", () => void shutdown());
-  process.on("disconnect", () => void shutdown());
 }
 
 main().catch((error: unknown) =>

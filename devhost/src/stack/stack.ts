@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { azuriteArgs, azuriteScript } from "./azurite.js";
 import { loadStackConfig, type ServiceConfig, type StackConfig } from "./config.js";
 import { freePorts, isPortFree } from "./ports.js";
@@ -52,10 +52,19 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const cliScript = join(here, "..", "cli.js");
 const cosmosServerScript = join(here, "cosmos-server-main.js");
 
-function nodeCommand(command: readonly string[]): [string, string[]] {
-  // "node" means the Node running the stack, so every child uses the same version.
+const exitWithParent = pathToFileURL(join(here, "exit-with-parent.js")).href;
+
+type Command = Pick<ProcessSpec, "command" | "args" | "ipc">;
+
+/** Runs Node with the Node running the stack, so that the child stops when the stack goes away. */
+function nodeChild(nodeArgs: readonly string[]): Command {
+  return { command: process.execPath, args: ["--import", exitWithParent, ...nodeArgs], ipc: true };
+}
+
+/** A configured command; "node" means the Node running the stack, so every child uses one version. */
+function serviceCommand(command: readonly string[]): Command {
   const [first, ...rest] = command;
-  return [first === "node" ? process.execPath : first!, rest];
+  return first === "node" ? nodeChild(rest) : { command: first!, args: rest };
 }
 
 function serviceReadiness(service: ServiceConfig, values: Record<string, string>): Readiness {
@@ -193,8 +202,7 @@ export async function runStack(options: StackOptions): Promise<number> {
       await launch(
         {
           name: "azurite",
-          command: process.execPath,
-          args: [
+          ...nodeChild([
             azuriteScript(),
             ...azuriteArgs({
               location,
@@ -203,7 +211,7 @@ export async function runStack(options: StackOptions): Promise<number> {
               queuePort: ports.AZURITE_QUEUE_PORT!,
               tablePort: ports.AZURITE_TABLE_PORT!,
             }),
-          ],
+          ]),
           cwd: location,
           env: { ...env },
           readiness: {
@@ -225,8 +233,7 @@ export async function runStack(options: StackOptions): Promise<number> {
       await launch(
         {
           name: "cosmos",
-          command: process.execPath,
-          args: [
+          ...nodeChild([
             cosmosServerScript,
             "--host",
             BIND_HOST,
@@ -234,13 +241,12 @@ export async function runStack(options: StackOptions): Promise<number> {
             String(ports.COSMOS_PORT),
             "--snapshot",
             join(dataDir, "cosmos", "snapshot.json"),
-          ],
+          ]),
           cwd: dataDir,
           env: { ...env },
           readiness: { kind: "ports", host: BIND_HOST, ports: [ports.COSMOS_PORT!] },
           readyTimeoutMs: CORE_READY_TIMEOUT_MS,
           hint: "read its last lines above, or set COSMOS_ENDPOINT and COSMOS_KEY to use another Cosmos DB",
-          ipc: true,
         },
         true,
         `(${endpoints.cosmosEndpoint})`,
@@ -275,8 +281,7 @@ export async function runStack(options: StackOptions): Promise<number> {
       await launch(
         {
           name: "host",
-          command: process.execPath,
-          args: [
+          ...nodeChild([
             cliScript,
             "host",
             "--app",
@@ -285,7 +290,7 @@ export async function runStack(options: StackOptions): Promise<number> {
             String(ports.HOST_PORT),
             "--host",
             BIND_HOST,
-          ],
+          ]),
           cwd: appDir,
           env: { ...childEnv, ...substituteRecord(config.host.env, values) },
           readiness: {
@@ -295,7 +300,6 @@ export async function runStack(options: StackOptions): Promise<number> {
           },
           readyTimeoutMs: config.host.readyTimeoutSeconds * 1000,
           hint: `read the host's last lines above; the app in ${appDir} must be built and answer ${config.host.readyPath}`,
-          ipc: true,
         },
         true,
         `(${endpoints.apiUrl})`,
@@ -308,13 +312,11 @@ export async function runStack(options: StackOptions): Promise<number> {
 
     const urls: Array<[string, string]> = [];
     for (const service of services) {
-      const [command, args] = nodeCommand(substituteAll(service.command, values));
       const readiness = serviceReadiness(service, values);
       const up = await launch(
         {
           name: service.name,
-          command,
-          args,
+          ...serviceCommand(substituteAll(service.command, values)),
           cwd: resolve(baseDir, substitute(service.cwd, values)),
           env: { ...childEnv, ...substituteRecord(service.env, values) },
           readiness,
