@@ -200,23 +200,22 @@ export class DurableEngine {
     return id;
   }
 
-  /** The instance's committed state (and history when asked), or undefined when unknown. */
+  /**
+   * The instance's committed state (and history when asked), or undefined when unknown. Read from
+   * the task hub, which another process sharing it may have advanced.
+   */
   async read(
     instanceId: string,
     withHistory: boolean,
   ): Promise<{ record: InstanceRecord; history: HistoryEvent[] | undefined } | undefined> {
-    const rt = this.instances.get(instanceId);
-    const stored = rt?.stored ?? (await this.store.readInstance(instanceId));
+    const stored = await this.store.readInstance(instanceId);
     if (stored === undefined) return undefined;
     if (!withHistory) return { record: stored.record, history: undefined };
-    const history =
-      rt?.history !== undefined && rt.stored === stored
-        ? rt.history
-        : await this.store.readHistory(
-            instanceId,
-            stored.record.executionId,
-            stored.record.historyLength,
-          );
+    const history = await this.store.readHistory(
+      instanceId,
+      stored.record.executionId,
+      stored.record.historyLength,
+    );
     return { record: stored.record, history };
   }
 
@@ -379,7 +378,14 @@ export class DurableEngine {
     }
     if (rt.reloadInbox) {
       rt.reloadInbox = false;
+      const knownBefore = new Set(rt.inboxKeys);
       const inbox: InboxEvent[] = await this.store.readInbox(rt.instanceId);
+      const present = new Set(inbox.map((item) => item.inboxKey));
+      // Rows another writer consumed meanwhile must not be delivered twice.
+      const consumedElsewhere = (key: string | undefined): boolean =>
+        key !== undefined && knownBefore.has(key) && !present.has(key);
+      rt.pending = rt.pending.filter((e) => !("inboxKey" in e) || !consumedElsewhere(e.inboxKey));
+      for (const key of knownBefore) if (consumedElsewhere(key)) rt.inboxKeys.delete(key);
       for (const item of inbox) {
         if (rt.inboxKeys.has(item.inboxKey)) continue;
         rt.inboxKeys.add(item.inboxKey);

@@ -82,3 +82,21 @@ describe("durable instances across a host restart", () => {
     expect(done).toMatchObject({ runtimeStatus: "Completed", output: 42 });
   });
 });
+
+describe("two hosts sharing one task hub", () => {
+  it("completes an instance started on one host from an event raised on the other", async () => {
+    const a = await newHost();
+    const b = await newHost();
+    const id = await a.start("approval");
+    await a.waitFor(id, ["Running"]);
+    const raised = await b.call(`/api/raise/${id}/Approve`, {
+      method: "POST",
+      body: JSON.stringify("from b"),
+    });
+    expect(raised.status).toBe(202);
+    const seenByA = await a.waitFor(id, ["Completed", "Failed"]);
+    expect(seenByA.output).toEqual({ decision: "from b" });
+    const history = (seenByA.history ?? []).map((e) => e.EventType);
+    expect(history.filter((e) => e === "EventRaised")).toHaveLength(1);
+  });
+});
