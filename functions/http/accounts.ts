@@ -47,11 +47,22 @@ function keyView(record: ApiKeyRecord): z.infer<typeof ApiKeyInfoSchema> {
 
 function mintKey(now: Date): IssuedKey {
   const apiKey = mintSecret(API_KEY_PREFIX);
-  return { apiKey, record: { id: newId("key"), prefix: displayPrefix(apiKey), sha256: sha256Hex(apiKey), createdAt: now.toISOString() } };
+  return {
+    apiKey,
+    record: {
+      id: newId("key"),
+      prefix: displayPrefix(apiKey),
+      sha256: sha256Hex(apiKey),
+      createdAt: now.toISOString(),
+    },
+  };
 }
 
 /** Creates an account with one API key; the key is returned here and never again. */
-export async function createAccountWithKey(request: CreateAccountRequest, id = newId("acct")): Promise<{ account: AccountDoc; apiKey: string; keyId: string }> {
+export async function createAccountWithKey(
+  request: CreateAccountRequest,
+  id = newId("acct"),
+): Promise<{ account: AccountDoc; apiKey: string; keyId: string }> {
   const now = new Date();
   const key = mintKey(now);
   const account: AccountDoc = {
@@ -64,7 +75,11 @@ export async function createAccountWithKey(request: CreateAccountRequest, id = n
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  await saveCredential(key.record.sha256, { kind: "apiKey", accountId: id, keyId: key.record.id }, now.toISOString());
+  await saveCredential(
+    key.record.sha256,
+    { kind: "apiKey", accountId: id, keyId: key.record.id },
+    now.toISOString(),
+  );
   await createAccount(account);
   return { account, apiKey: key.apiKey, keyId: key.record.id };
 }
@@ -73,7 +88,11 @@ export async function createAccountWithKey(request: CreateAccountRequest, id = n
 export async function addApiKey(accountId: string): Promise<IssuedKey | undefined> {
   const now = new Date();
   const key = mintKey(now);
-  await saveCredential(key.record.sha256, { kind: "apiKey", accountId, keyId: key.record.id }, now.toISOString());
+  await saveCredential(
+    key.record.sha256,
+    { kind: "apiKey", accountId, keyId: key.record.id },
+    now.toISOString(),
+  );
   const updated = await updateAccount(accountId, (account) => ({
     ...account,
     apiKeys: [...account.apiKeys, key.record],
@@ -100,7 +119,10 @@ export const accountEndpoints = [
     async handle({ body, context }) {
       const { account, apiKey } = await createAccountWithKey(body);
       context.info("account created", { accountId: account.id, roles: account.roles });
-      return json({ account: accountView(account), key: { ...keyView(account.apiKeys[0]!), apiKey } }, 201);
+      return json(
+        { account: accountView(account), key: { ...keyView(account.apiKeys[0]!), apiKey } },
+        201,
+      );
     },
   }),
   endpoint({
@@ -130,12 +152,15 @@ export const accountEndpoints = [
     async handle({ params, context }) {
       const account = await getAccount(params.id ?? "");
       const key = account?.apiKeys.find((k) => k.id === params.keyId);
-      if (account === undefined || key === undefined) throw new NotFoundError("No such account key.");
+      if (account === undefined || key === undefined)
+        throw new NotFoundError("No such account key.");
       const at = new Date().toISOString();
       await revokeCredential(key.sha256, at);
       const updated = await updateAccount(account.id, (current) => ({
         ...current,
-        apiKeys: current.apiKeys.map((k) => (k.id === key.id && k.revokedAt === undefined ? { ...k, revokedAt: at } : k)),
+        apiKeys: current.apiKeys.map((k) =>
+          k.id === key.id && k.revokedAt === undefined ? { ...k, revokedAt: at } : k,
+        ),
         updatedAt: at,
       }));
       context.info("api key revoked", { accountId: account.id, keyId: key.id });

@@ -21,7 +21,11 @@ import { HttpProblem, validationFailed } from "./problem.js";
 
 const LEASE = { kind: "lease" } as const;
 
-const FinishResponseSchema = z.object({ jobId: z.string(), status: z.string(), accepted: z.boolean() });
+const FinishResponseSchema = z.object({
+  jobId: z.string(),
+  status: z.string(),
+  accepted: z.boolean(),
+});
 
 export const agentEndpoints = [
   endpoint({
@@ -29,15 +33,21 @@ export const agentEndpoints = [
     method: "POST",
     route: "agent/jobs/{id}/start",
     tag: "agent",
-    summary: "The agent accepts a dispatched job and starts it (node token + lease). Repeating it is harmless.",
+    summary:
+      "The agent accepts a dispatched job and starts it (node token + lease). Repeating it is harmless.",
     access: LEASE,
     body: StartJobRequestSchema,
     response: StartJobResponseSchema,
     async handle({ body, caller, context }) {
       const { job } = caller;
-      if (job.assignment?.attempt !== body.attempt) throw new ConflictError("The lease is for another attempt.");
-      if (job.status !== "placed" && job.status !== "running") throw new ConflictError(`The job is ${job.status}; it cannot start.`);
-      await raiseLifecycleEvent(context, job.id, "started", { attempt: body.attempt, at: new Date().toISOString() });
+      if (job.assignment?.attempt !== body.attempt)
+        throw new ConflictError("The lease is for another attempt.");
+      if (job.status !== "placed" && job.status !== "running")
+        throw new ConflictError(`The job is ${job.status}; it cannot start.`);
+      await raiseLifecycleEvent(context, job.id, "started", {
+        attempt: body.attempt,
+        at: new Date().toISOString(),
+      });
       context.info("job started", { jobId: job.id, nodeId: caller.node.id, attempt: body.attempt });
       return json({ jobId: job.id, maxArtifactBytes: MAX_ARTIFACT_BYTES });
     },
@@ -56,18 +66,32 @@ export const agentEndpoints = [
     async handle({ body, caller }) {
       const data = Buffer.from(body.data, "base64");
       if (data.length > MAX_LOG_CHUNK_BYTES) {
-        throw new HttpProblem(413, "Payload too large", `A chunk may carry at most ${MAX_LOG_CHUNK_BYTES} bytes.`);
+        throw new HttpProblem(
+          413,
+          "Payload too large",
+          `A chunk may carry at most ${MAX_LOG_CHUNK_BYTES} bytes.`,
+        );
       }
       const outcome = await appendLog(caller.job.id, body.offset, data);
       if (outcome.kind === "gap") {
-        throw new HttpProblem(409, "Log gap", `Bytes before offset ${body.offset} are missing; resend from storedBytes.`, {
-          storedBytes: outcome.storedBytes,
-        });
+        throw new HttpProblem(
+          409,
+          "Log gap",
+          `Bytes before offset ${body.offset} are missing; resend from storedBytes.`,
+          {
+            storedBytes: outcome.storedBytes,
+          },
+        );
       }
       if (outcome.kind === "mismatch") {
-        throw new HttpProblem(409, "Log mismatch", "The chunk differs from bytes already stored at that offset.", {
-          storedBytes: outcome.storedBytes,
-        });
+        throw new HttpProblem(
+          409,
+          "Log mismatch",
+          "The chunk differs from bytes already stored at that offset.",
+          {
+            storedBytes: outcome.storedBytes,
+          },
+        );
       }
       return json({ storedBytes: outcome.storedBytes });
     },
@@ -85,7 +109,12 @@ export const agentEndpoints = [
     async handle({ request, params, rawBody, caller }) {
       const name = ArtifactNameSchema.safeParse(params.name);
       if (!name.success) throw validationFailed("artifact name", name.error, ["name"]);
-      await putArtifact(caller.job.id, name.data, rawBody, request.headers.get("content-type") ?? "application/octet-stream");
+      await putArtifact(
+        caller.job.id,
+        name.data,
+        rawBody,
+        request.headers.get("content-type") ?? "application/octet-stream",
+      );
       return json({ name: name.data, sizeBytes: rawBody.length }, 201);
     },
   }),
@@ -94,7 +123,8 @@ export const agentEndpoints = [
     method: "POST",
     route: "agent/jobs/{id}/finish",
     tag: "agent",
-    summary: "Report how the attempt ended (exit code, signal, usage). Reporting twice is harmless.",
+    summary:
+      "Report how the attempt ended (exit code, signal, usage). Reporting twice is harmless.",
     access: LEASE,
     body: FinishJobRequestSchema,
     response: FinishResponseSchema,
@@ -103,7 +133,12 @@ export const agentEndpoints = [
       const attempt = job.assignment?.attempt ?? job.attempt;
       if (isTerminal(job)) return json({ jobId: job.id, status: job.status, accepted: false });
       await raiseLifecycleEvent(context, job.id, "finished", { attempt, report: body });
-      context.info("job finished by agent", { jobId: job.id, nodeId: caller.node.id, attempt, outcome: body.outcome });
+      context.info("job finished by agent", {
+        jobId: job.id,
+        nodeId: caller.node.id,
+        attempt,
+        outcome: body.outcome,
+      });
       return json({ jobId: job.id, status: job.status, accepted: true });
     },
   }),

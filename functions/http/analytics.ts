@@ -1,5 +1,9 @@
 // Analytics: a buyer's daily usage and carbon, and the marketplace's public numbers.
-import { MarketplaceSummarySchema, SustainabilityAnalyticsSchema, UsageAnalyticsSchema } from "@wastecompute/contracts";
+import {
+  MarketplaceSummarySchema,
+  SustainabilityAnalyticsSchema,
+  UsageAnalyticsSchema,
+} from "@wastecompute/contracts";
 import { z } from "zod";
 import { CARBON_COEFFICIENTS } from "../domain/carbon-coefficients.js";
 import { listCarbonRecords, totalAvoidedGrams } from "../store/carbon.js";
@@ -19,7 +23,10 @@ const round = (n: number, digits = 6): number => Number(n.toFixed(digits));
 export async function usageAnalytics(buyerId: string, days: number, now = new Date()) {
   const from = new Date(now.getTime() - days * DAY_MS);
   const jobs = await listJobsWithUsageSince(buyerId, from.toISOString());
-  const byDay = new Map<string, { day: string; jobs: number; cpuSeconds: number; gpuSeconds: number; spentMicros: number }>();
+  const byDay = new Map<
+    string,
+    { day: string; jobs: number; cpuSeconds: number; gpuSeconds: number; spentMicros: number }
+  >();
   for (const job of jobs) {
     const day = dayOf(job.usage?.finishedAt ?? job.updatedAt);
     const row = byDay.get(day) ?? { day, jobs: 0, cpuSeconds: 0, gpuSeconds: 0, spentMicros: 0 };
@@ -29,12 +36,19 @@ export async function usageAnalytics(buyerId: string, days: number, now = new Da
     row.spentMicros += job.cost?.netMicros ?? 0;
     byDay.set(day, row);
   }
-  return { from: from.toISOString(), to: now.toISOString(), days: [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day)) };
+  return {
+    from: from.toISOString(),
+    to: now.toISOString(),
+    days: [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day)),
+  };
 }
 
 export async function sustainabilityAnalytics(buyerId: string) {
   const records = await listCarbonRecords(buyerId);
-  const byDay = new Map<string, { day: string; energyKwh: number; emittedGrams: number; avoidedGrams: number }>();
+  const byDay = new Map<
+    string,
+    { day: string; energyKwh: number; emittedGrams: number; avoidedGrams: number }
+  >();
   let energyKwh = 0;
   let emittedGrams = 0;
   let avoidedGrams = 0;
@@ -54,7 +68,12 @@ export async function sustainabilityAnalytics(buyerId: string) {
   return {
     coefficientsVersion: CARBON_COEFFICIENTS.version,
     methodologyUrl: METHODOLOGY_URL,
-    totals: { energyKwh: round(energyKwh), emittedGrams: round(emittedGrams), avoidedGrams: round(avoidedGrams), treeEquivalents: round(trees) },
+    totals: {
+      energyKwh: round(energyKwh),
+      emittedGrams: round(emittedGrams),
+      avoidedGrams: round(avoidedGrams),
+      treeEquivalents: round(trees),
+    },
     days: [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day)),
   };
 }
@@ -102,7 +121,8 @@ export const analyticsEndpoints = [
     method: "GET",
     route: "analytics/summary",
     tag: "analytics",
-    summary: "Public marketplace numbers (landing page): nodes and cores online, jobs run, CO2e avoided.",
+    summary:
+      "Public marketplace numbers (landing page): nodes and cores online, jobs run, CO2e avoided.",
     access: { kind: "public" },
     response: MarketplaceSummarySchema,
     async handle() {

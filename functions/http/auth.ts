@@ -2,8 +2,18 @@
 // job attempt on that node). Secrets arrive as `Authorization: Bearer`, are hashed, and are
 // looked up by hash; nothing here logs them.
 import type { HttpRequest } from "@azure/functions";
-import { API_KEY_PREFIX, LEASE_HEADER, NODE_TOKEN_PREFIX, type Role } from "@wastecompute/contracts";
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from "../domain/errors.js";
+import {
+  API_KEY_PREFIX,
+  LEASE_HEADER,
+  NODE_TOKEN_PREFIX,
+  type Role,
+} from "@wastecompute/contracts";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+} from "../domain/errors.js";
 import type { AccountDoc, JobDoc, NodeDoc } from "../domain/model.js";
 import { getAccount } from "../store/accounts.js";
 import { findCredential } from "../store/credentials.js";
@@ -45,7 +55,8 @@ export type CallerFor<A extends Access> = A extends { kind: "roles" }
 function bearer(request: HttpRequest): string {
   const header = request.headers.get("authorization") ?? "";
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (match === null) throw new UnauthorizedError("Send your key as `Authorization: Bearer <key>`.");
+  if (match === null)
+    throw new UnauthorizedError("Send your key as `Authorization: Bearer <key>`.");
   return match[1]!;
 }
 
@@ -55,15 +66,25 @@ export function hasAnyRole(account: AccountDoc, roles: readonly Role[]): boolean
 
 export async function authenticateAccount(request: HttpRequest): Promise<AccountCaller> {
   const secret = bearer(request);
-  if (!secret.startsWith(API_KEY_PREFIX)) throw new UnauthorizedError("This endpoint takes an account API key.");
+  if (!secret.startsWith(API_KEY_PREFIX))
+    throw new UnauthorizedError("This endpoint takes an account API key.");
   const hash = sha256Hex(secret);
   const credential = await findCredential(hash);
-  if (credential === undefined || credential.kind !== "apiKey" || credential.revokedAt !== undefined) {
+  if (
+    credential === undefined ||
+    credential.kind !== "apiKey" ||
+    credential.revokedAt !== undefined
+  ) {
     throw new UnauthorizedError("The API key is not valid.");
   }
   const account = await getAccount(credential.accountId);
   const key = account?.apiKeys.find((k) => k.id === credential.keyId);
-  if (account === undefined || key === undefined || key.revokedAt !== undefined || !sameDigest(key.sha256, hash)) {
+  if (
+    account === undefined ||
+    key === undefined ||
+    key.revokedAt !== undefined ||
+    !sameDigest(key.sha256, hash)
+  ) {
     throw new UnauthorizedError("The API key is not valid.");
   }
   return { account, keyId: key.id };
@@ -71,14 +92,20 @@ export async function authenticateAccount(request: HttpRequest): Promise<Account
 
 export async function authenticateNode(request: HttpRequest): Promise<NodeCaller> {
   const secret = bearer(request);
-  if (!secret.startsWith(NODE_TOKEN_PREFIX)) throw new UnauthorizedError("This endpoint takes a node token.");
+  if (!secret.startsWith(NODE_TOKEN_PREFIX))
+    throw new UnauthorizedError("This endpoint takes a node token.");
   const hash = sha256Hex(secret);
   const credential = await findCredential(hash);
-  if (credential === undefined || credential.kind !== "nodeToken" || credential.revokedAt !== undefined) {
+  if (
+    credential === undefined ||
+    credential.kind !== "nodeToken" ||
+    credential.revokedAt !== undefined
+  ) {
     throw new UnauthorizedError("The node token is not valid.");
   }
   const node = await getNode(credential.sellerId, credential.nodeId);
-  if (node === undefined || !sameDigest(node.tokenHash, hash)) throw new UnauthorizedError("The node token is not valid.");
+  if (node === undefined || !sameDigest(node.tokenHash, hash))
+    throw new UnauthorizedError("The node token is not valid.");
   return { node };
 }
 
@@ -86,20 +113,38 @@ export async function authenticateNode(request: HttpRequest): Promise<NodeCaller
  * The job `jobId` as seen by `node` holding `lease`: 404 when the node never had the job (its
  * existence is not revealed), 409 when the lease is not the current attempt's on this node.
  */
-export async function authorizeLease(node: NodeDoc, jobId: string, lease: string | null): Promise<LeaseCaller> {
+export async function authorizeLease(
+  node: NodeDoc,
+  jobId: string,
+  lease: string | null,
+): Promise<LeaseCaller> {
   const job = await findJobById(jobId);
-  const everHere = job !== undefined && (job.attempts.some((a) => a.nodeId === node.id) || job.assignment?.nodeId === node.id);
-  if (job === undefined || !everHere) throw new NotFoundError(`No job ${jobId} was placed on this node.`);
-  if (lease === null || lease === "") throw new UnauthorizedError(`Send the job's lease token in the ${LEASE_HEADER} header.`);
+  const everHere =
+    job !== undefined &&
+    (job.attempts.some((a) => a.nodeId === node.id) || job.assignment?.nodeId === node.id);
+  if (job === undefined || !everHere)
+    throw new NotFoundError(`No job ${jobId} was placed on this node.`);
+  if (lease === null || lease === "")
+    throw new UnauthorizedError(`Send the job's lease token in the ${LEASE_HEADER} header.`);
   const current = job.assignment;
-  if (current === null || current.nodeId !== node.id || !sameDigest(current.leaseToken, sha256Hex(lease))) {
-    throw new ConflictError("The lease is stale: the job is no longer assigned to this node under this lease.");
+  if (
+    current === null ||
+    current.nodeId !== node.id ||
+    !sameDigest(current.leaseToken, sha256Hex(lease))
+  ) {
+    throw new ConflictError(
+      "The lease is stale: the job is no longer assigned to this node under this lease.",
+    );
   }
   return { node, job };
 }
 
 /** Resolves the caller an endpoint's access rule asks for, or throws 401/403/404/409. */
-export async function authorize(access: Access, request: HttpRequest, params: Record<string, string>): Promise<AccountCaller | NodeCaller | LeaseCaller | undefined> {
+export async function authorize(
+  access: Access,
+  request: HttpRequest,
+  params: Record<string, string>,
+): Promise<AccountCaller | NodeCaller | LeaseCaller | undefined> {
   switch (access.kind) {
     case "public":
       return undefined;
@@ -112,7 +157,8 @@ export async function authorize(access: Access, request: HttpRequest, params: Re
     }
     case "node": {
       const caller = await authenticateNode(request);
-      if (params.id !== undefined && params.id !== caller.node.id) throw new ForbiddenError("The node token belongs to another node.");
+      if (params.id !== undefined && params.id !== caller.node.id)
+        throw new ForbiddenError("The node token belongs to another node.");
       return caller;
     }
     case "lease": {

@@ -1,19 +1,34 @@
 // Billing: the public rate card, a buyer's monthly invoice (JSON or CSV), a seller's earnings
 // statement, and a month's summary for either side. All figures come from the immutable ledger.
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
-import { BillingSummarySchema, EarningsStatementSchema, InvoiceQuerySchema, InvoiceSchema, PricingSchema } from "@wastecompute/contracts";
+import {
+  BillingSummarySchema,
+  EarningsStatementSchema,
+  InvoiceQuerySchema,
+  InvoiceSchema,
+  PricingSchema,
+} from "@wastecompute/contracts";
 import { monthOf } from "../domain/ledger.js";
 import { describeRateCard } from "../domain/rate-card.js";
-import { buildEarningsStatement, buildInvoice, earningsStatementToCsv, invoiceToCsv } from "../domain/statements.js";
+import {
+  buildEarningsStatement,
+  buildInvoice,
+  earningsStatementToCsv,
+  invoiceToCsv,
+} from "../domain/statements.js";
 import { listLedgerEntries } from "../store/ledger.js";
 import { endpoint, json } from "./endpoint.js";
 
-const wantsCsv = (request: HttpRequest): boolean => /\btext\/csv\b/i.test(request.headers.get("accept") ?? "");
+const wantsCsv = (request: HttpRequest): boolean =>
+  /\btext\/csv\b/i.test(request.headers.get("accept") ?? "");
 
 function csv(text: string, filename: string): HttpResponseInit {
   return {
     status: 200,
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${filename}"` },
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${filename}"`,
+    },
     body: text,
   };
 }
@@ -24,8 +39,11 @@ export async function invoiceFor(accountId: string, month: string) {
 
 export async function billingSummaryFor(accountId: string, month: string) {
   const entries = await listLedgerEntries(accountId, month);
-  const total = (kind: string) => entries.filter((e) => e.kind === kind).reduce((n, e) => n + e.amountMicros, 0);
-  const jobs = new Set(entries.filter((e) => e.kind === "charge" || e.kind === "earning").map((e) => e.jobId));
+  const total = (kind: string) =>
+    entries.filter((e) => e.kind === kind).reduce((n, e) => n + e.amountMicros, 0);
+  const jobs = new Set(
+    entries.filter((e) => e.kind === "charge" || e.kind === "earning").map((e) => e.jobId),
+  );
   return {
     accountId,
     month,
@@ -53,7 +71,8 @@ export const billingEndpoints = [
     method: "GET",
     route: "billing/invoice",
     tag: "billing",
-    summary: "Your invoice for `month` (YYYY-MM, default this month). `Accept: text/csv` answers CSV.",
+    summary:
+      "Your invoice for `month` (YYYY-MM, default this month). `Accept: text/csv` answers CSV.",
     access: { kind: "roles", roles: ["buyer"] },
     query: InvoiceQuerySchema,
     response: InvoiceSchema,
@@ -69,7 +88,8 @@ export const billingEndpoints = [
     method: "GET",
     route: "billing/earnings",
     tag: "billing",
-    summary: "Your earnings statement for `month` (85% of each job's net). `Accept: text/csv` answers CSV.",
+    summary:
+      "Your earnings statement for `month` (85% of each job's net). `Accept: text/csv` answers CSV.",
     access: { kind: "roles", roles: ["seller"] },
     query: InvoiceQuerySchema,
     response: EarningsStatementSchema,
@@ -77,8 +97,13 @@ export const billingEndpoints = [
     async handle({ request, query, caller }) {
       const month = query.month ?? monthOf(new Date());
       const accountId = caller.account.id;
-      const statement = buildEarningsStatement(await listLedgerEntries(accountId, month), { accountId, month });
-      return wantsCsv(request) ? csv(earningsStatementToCsv(statement), `earnings-${month}.csv`) : json(statement);
+      const statement = buildEarningsStatement(await listLedgerEntries(accountId, month), {
+        accountId,
+        month,
+      });
+      return wantsCsv(request)
+        ? csv(earningsStatementToCsv(statement), `earnings-${month}.csv`)
+        : json(statement);
     },
   }),
   endpoint({

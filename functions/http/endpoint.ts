@@ -27,7 +27,11 @@ export interface Call<TBody, TQuery, TCaller> {
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface EndpointSpec<A extends Access, B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
+export interface EndpointSpec<
+  A extends Access,
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+> {
   /** Function name in the registry (unique). */
   name: string;
   method: HttpMethod;
@@ -68,9 +72,11 @@ export interface Endpoint {
 
 async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new HttpProblem(413, "Payload too large", `The body may be at most ${maxBytes} bytes.`);
+  if (declared > maxBytes)
+    throw new HttpProblem(413, "Payload too large", `The body may be at most ${maxBytes} bytes.`);
   const bytes = Buffer.from(await request.arrayBuffer());
-  if (bytes.length > maxBytes) throw new HttpProblem(413, "Payload too large", `The body may be at most ${maxBytes} bytes.`);
+  if (bytes.length > maxBytes)
+    throw new HttpProblem(413, "Payload too large", `The body may be at most ${maxBytes} bytes.`);
   return bytes;
 }
 
@@ -84,10 +90,13 @@ function parseJson(bytes: Buffer): unknown {
   }
 }
 
-export function endpoint<A extends Access, B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-  spec: EndpointSpec<A, B, Q>,
-): Endpoint {
-  const bodyKind: BodyKind = spec.rawBody === true ? "raw" : spec.body !== undefined ? "json" : "none";
+export function endpoint<
+  A extends Access,
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+>(spec: EndpointSpec<A, B, Q>): Endpoint {
+  const bodyKind: BodyKind =
+    spec.rawBody === true ? "raw" : spec.body !== undefined ? "json" : "none";
   const maxBodyBytes = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
     name: spec.name,
@@ -139,6 +148,10 @@ export function endpoint<A extends Access, B extends z.ZodType | undefined = und
 }
 
 /** A JSON answer. */
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): HttpResponseInit {
+export function json(
+  body: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
   return { status, jsonBody: body, headers: { "content-type": "application/json", ...headers } };
 }

@@ -1,6 +1,11 @@
 // Buyer endpoints for a job's output: log slices, a live log stream, artifacts.
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
-import { ArtifactListSchema, ArtifactNameSchema, JobLogSliceSchema, LogQuerySchema } from "@wastecompute/contracts";
+import {
+  ArtifactListSchema,
+  ArtifactNameSchema,
+  JobLogSliceSchema,
+  LogQuerySchema,
+} from "@wastecompute/contracts";
 import { z } from "zod";
 import { NotFoundError } from "../domain/errors.js";
 import type { JobDoc } from "../domain/model.js";
@@ -86,7 +91,14 @@ export const jobOutputEndpoints = [
       const usable = bytes.subarray(0, utf8BoundaryLength(bytes));
       const nextOffset = query.offset + usable.length;
       const complete = isTerminal(job) && nextOffset >= (await logLength(job.id));
-      return json({ jobId: job.id, offset: query.offset, nextOffset, data: usable.toString("utf8"), status: job.status, complete });
+      return json({
+        jobId: job.id,
+        offset: query.offset,
+        nextOffset,
+        data: usable.toString("utf8"),
+        status: job.status,
+        complete,
+      });
     },
   }),
   endpoint({
@@ -94,7 +106,8 @@ export const jobOutputEndpoints = [
     method: "GET",
     route: "jobs/{id}/logs/stream",
     tag: "jobs",
-    summary: "The job's output as chunked text/plain from byte `offset`, ending when the job has ended and all output is sent.",
+    summary:
+      "The job's output as chunked text/plain from byte `offset`, ending when the job has ended and all output is sent.",
     access: BUYER,
     query: StreamQuerySchema,
     produces: ["text/plain"],
@@ -102,7 +115,11 @@ export const jobOutputEndpoints = [
       const job = await ownJob(caller, params.id ?? "");
       return {
         status: 200,
-        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" },
+        headers: {
+          "content-type": "text/plain; charset=utf-8",
+          "cache-control": "no-store",
+          "x-content-type-options": "nosniff",
+        },
         body: logStream(job, query.offset),
       };
     },

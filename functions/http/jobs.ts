@@ -48,13 +48,26 @@ export async function submitJob(
     const bodySha256 = sha256Hex(JSON.stringify(request));
     const record =
       (await findIdempotencyRecord(buyerId, idempotencyKey)) ??
-      (await claimIdempotencyKey(buyerId, idempotencyKey, bodySha256, id, new Date().toISOString()));
+      (await claimIdempotencyKey(
+        buyerId,
+        idempotencyKey,
+        bodySha256,
+        id,
+        new Date().toISOString(),
+      ));
     if (record.bodySha256 !== bodySha256) {
-      throw new HttpProblem(422, "Idempotency key reused", "This Idempotency-Key was used with a different request body.");
+      throw new HttpProblem(
+        422,
+        "Idempotency key reused",
+        "This Idempotency-Key was used with a different request body.",
+      );
     }
     if (record.jobId !== id) {
       const existing = await getJob(buyerId, record.jobId);
-      if (existing === undefined) throw new ConflictError("A request with this Idempotency-Key is still in progress; retry shortly.");
+      if (existing === undefined)
+        throw new ConflictError(
+          "A request with this Idempotency-Key is still in progress; retry shortly.",
+        );
       return { job: existing, replayed: true };
     }
   }
@@ -80,7 +93,12 @@ export const jobEndpoints = [
       let key: string | undefined;
       if (header !== null) {
         const parsed = IdempotencyKeySchema.safeParse(header);
-        if (!parsed.success) throw new HttpProblem(400, "Invalid Idempotency-Key", "Idempotency-Key must be 1-255 characters.");
+        if (!parsed.success)
+          throw new HttpProblem(
+            400,
+            "Invalid Idempotency-Key",
+            "Idempotency-Key must be 1-255 characters.",
+          );
         key = parsed.data;
       }
       const { job } = await submitJob(context, caller.account.id, body, key);
@@ -100,11 +118,15 @@ export const jobEndpoints = [
       const page = await listJobs(caller.account.id, {
         limit: query.limit,
         ...(query.status === undefined ? {} : { statuses: query.status }),
-        ...(query.continuationToken === undefined ? {} : { continuationToken: query.continuationToken }),
+        ...(query.continuationToken === undefined
+          ? {}
+          : { continuationToken: query.continuationToken }),
       });
       return json({
         items: page.items.map(jobView),
-        ...(page.continuationToken === undefined ? {} : { continuationToken: page.continuationToken }),
+        ...(page.continuationToken === undefined
+          ? {}
+          : { continuationToken: page.continuationToken }),
       });
     },
   }),
@@ -132,7 +154,10 @@ export const jobEndpoints = [
     async handle({ params, context, caller }) {
       const job = await ownJob(caller, params.id ?? "");
       if (isTerminal(job)) throw new ConflictError(`The job has already ended (${job.status}).`);
-      await raiseLifecycleEvent(context, job.id, "cancel", { reason: "cancelled by the buyer", at: new Date().toISOString() });
+      await raiseLifecycleEvent(context, job.id, "cancel", {
+        reason: "cancelled by the buyer",
+        at: new Date().toISOString(),
+      });
       return json(jobView(job), 202);
     },
   }),

@@ -28,7 +28,8 @@ export const legacyEndpoints = [
     method: "POST",
     route: "jobs/submit",
     tag: "legacy",
-    summary: "Seed API: submit {command, max_runtime, resource_type}. Answers the job plus `job_id`.",
+    summary:
+      "Seed API: submit {command, max_runtime, resource_type}. Answers the job plus `job_id`.",
     access: { kind: "roles", roles: ["buyer"] },
     body: LegacySubmitJobRequestSchema,
     response: JobSchema.extend({ job_id: z.string() }),
@@ -63,7 +64,8 @@ export const legacyEndpoints = [
     method: "POST",
     route: "nodes/provision",
     tag: "legacy",
-    summary: "Seed API: register a node from {cpu_cores, memory_gb, gpu_count, ...}. Answers the registration plus `node_id`.",
+    summary:
+      "Seed API: register a node from {cpu_cores, memory_gb, gpu_count, ...}. Answers the registration plus `node_id`.",
     access: { kind: "roles", roles: ["seller"] },
     body: LegacyProvisionNodeRequestSchema,
     response: RegisterNodeResponseSchema.extend({ node_id: z.string() }),
@@ -80,7 +82,11 @@ export const legacyEndpoints = [
           cpuThreads: body.cpu_cores,
           cpuSpeedGhz: 0,
           memoryMb: Math.round(body.memory_gb * MB_PER_GB),
-          gpus: Array.from({ length: body.gpu_count }, (_, index) => ({ index, model: body.gpu_model ?? "unknown", vramMb: 0 })),
+          gpus: Array.from({ length: body.gpu_count }, (_, index) => ({
+            index,
+            model: body.gpu_model ?? "unknown",
+            vramMb: 0,
+          })),
           os: "unknown",
           arch: "unknown",
           benchmarkScore: 0,
@@ -101,7 +107,8 @@ export const legacyEndpoints = [
     body: LegacyHeartbeatRequestSchema,
     response: HeartbeatResponseSchema,
     async handle({ body, caller }) {
-      if (body.node_id !== caller.node.id) throw new ForbiddenError("The node token belongs to another node.");
+      if (body.node_id !== caller.node.id)
+        throw new ForbiddenError("The node token belongs to another node.");
       return json(
         await recordHeartbeat(caller.node, {
           utilisation: { cpuPercent: body.cpu_percent, memoryUsedMb: body.memory_used_mb },

@@ -41,13 +41,25 @@ function queryParameters(schema: z.ZodType | undefined): JsonObject[] {
   const json = toSchema(schema, "input");
   const properties = (json.properties ?? {}) as Record<string, JsonObject>;
   const required = new Set((json.required ?? []) as string[]);
-  return Object.entries(properties).map(([name, property]) => ({ name, in: "query", required: required.has(name), schema: property }));
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: "query",
+    required: required.has(name),
+    schema: property,
+  }));
 }
 
 const pathParameters = (route: string): JsonObject[] =>
-  [...route.matchAll(/\{(\w+)\??\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+  [...route.matchAll(/\{(\w+)\??\}/g)].map((m) => ({
+    name: m[1],
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
 
-const problemContent = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+const problemContent = {
+  "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+};
 
 export function buildOpenApi(endpoints: readonly Endpoint[]): JsonObject {
   const paths: Record<string, JsonObject> = {};
@@ -60,8 +72,12 @@ export function buildOpenApi(endpoints: readonly Endpoint[]): JsonObject {
           ? {}
           : {
               content: {
-                ...(ep.response === undefined ? {} : { "application/json": { schema: toSchema(ep.response, "output") } }),
-                ...Object.fromEntries(ep.produces.map((type) => [type, { schema: { type: "string" } }])),
+                ...(ep.response === undefined
+                  ? {}
+                  : { "application/json": { schema: toSchema(ep.response, "output") } }),
+                ...Object.fromEntries(
+                  ep.produces.map((type) => [type, { schema: { type: "string" } }]),
+                ),
               },
             }),
       },
@@ -77,9 +93,15 @@ export function buildOpenApi(endpoints: readonly Endpoint[]): JsonObject {
       responses,
     };
     if (ep.bodyKind === "json" && ep.body !== undefined) {
-      operation.requestBody = { required: true, content: { "application/json": { schema: toSchema(ep.body, "input") } } };
+      operation.requestBody = {
+        required: true,
+        content: { "application/json": { schema: toSchema(ep.body, "input") } },
+      };
     } else if (ep.bodyKind === "raw") {
-      operation.requestBody = { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } };
+      operation.requestBody = {
+        required: true,
+        content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+      };
     }
     paths[path] = { ...(paths[path] ?? {}), [ep.method.toLowerCase()]: operation };
   }
@@ -88,14 +110,20 @@ export function buildOpenApi(endpoints: readonly Endpoint[]): JsonObject {
     info: {
       title: "WasteCompute API",
       version: "1.0.0",
-      description: "Marketplace for idle CPU/GPU time. Errors are application/problem+json. Money is integer micro-dollars.",
+      description:
+        "Marketplace for idle CPU/GPU time. Errors are application/problem+json. Money is integer micro-dollars.",
     },
     servers: [{ url: "/" }],
     components: {
       securitySchemes: {
         apiKey: { type: "http", scheme: "bearer", description: "Account API key `wc_...`" },
         nodeToken: { type: "http", scheme: "bearer", description: "Node token `wcn_...`" },
-        leaseToken: { type: "apiKey", in: "header", name: "x-wc-lease", description: "Lease token `wcl_...` from the dispatch message" },
+        leaseToken: {
+          type: "apiKey",
+          in: "header",
+          name: "x-wc-lease",
+          description: "Lease token `wcl_...` from the dispatch message",
+        },
       },
       schemas: { Problem: toSchema(ProblemSchema, "output") },
     },

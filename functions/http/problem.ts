@@ -25,17 +25,27 @@ const joinPath = (path: readonly PropertyKey[]): string => path.map(String).join
 export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
   return error.issues.flatMap((issue) =>
     issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({ path: joinPath([...prefix, ...issue.path, key]), message: "is not a known field" }))
+      ? issue.keys.map((key) => ({
+          path: joinPath([...prefix, ...issue.path, key]),
+          message: "is not a known field",
+        }))
       : [{ path: joinPath([...prefix, ...issue.path]), message: issue.message }],
   );
 }
 
 /** A zod failure as the domain's ValidationError, so one mapping serves both. */
-export function validationFailed(what: string, error: z.ZodError, prefix: readonly PropertyKey[] = []): ValidationError {
+export function validationFailed(
+  what: string,
+  error: z.ZodError,
+  prefix: readonly PropertyKey[] = [],
+): ValidationError {
   return new ValidationError(`The ${what} is invalid.`, fieldErrors(error, prefix));
 }
 
-export function problemResponse(problem: Problem & Record<string, unknown>, headers: Record<string, string> = {}): HttpResponseInit {
+export function problemResponse(
+  problem: Problem & Record<string, unknown>,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
   return {
     status: problem.status,
     headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers },
@@ -46,7 +56,8 @@ export function problemResponse(problem: Problem & Record<string, unknown>, head
 const problemType = (slug: string) => `https://wastecompute.dev/problems/${slug}`;
 
 export function errorToResponse(error: unknown, context: InvocationContext): HttpResponseInit {
-  if (error instanceof z.ZodError) return errorToResponse(validationFailed("request", error), context);
+  if (error instanceof z.ZodError)
+    return errorToResponse(validationFailed("request", error), context);
   if (isDomainError(error)) {
     const problem: Problem & Record<string, unknown> = {
       type: error.type,
@@ -55,7 +66,10 @@ export function errorToResponse(error: unknown, context: InvocationContext): Htt
       detail: error.message,
     };
     if (error instanceof ValidationError && error.errors.length > 0) problem.errors = error.errors;
-    return problemResponse(problem, error.status === 401 ? { "www-authenticate": 'Bearer realm="wastecompute"' } : {});
+    return problemResponse(
+      problem,
+      error.status === 401 ? { "www-authenticate": 'Bearer realm="wastecompute"' } : {},
+    );
   }
   if (error instanceof HttpProblem) {
     return problemResponse({
@@ -66,7 +80,12 @@ export function errorToResponse(error: unknown, context: InvocationContext): Htt
       ...error.extra,
     });
   }
-  context.error("unhandled error", error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error));
+  context.error(
+    "unhandled error",
+    error instanceof Error
+      ? { name: error.name, message: error.message, stack: error.stack }
+      : String(error),
+  );
   return problemResponse({
     type: problemType("internal"),
     title: "Internal error",

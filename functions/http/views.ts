@@ -33,7 +33,9 @@ export function jobView(job: JobDoc): Job {
             cpuSeconds: job.usage.cpuSeconds,
             peakRssMb: job.usage.peakRssMb,
             gpuSeconds: job.usage.gpuSeconds,
-            ...(job.usage.energyKwhMeasured === undefined ? {} : { energyKwhMeasured: job.usage.energyKwhMeasured }),
+            ...(job.usage.energyKwhMeasured === undefined
+              ? {}
+              : { energyKwhMeasured: job.usage.energyKwhMeasured }),
           },
         }),
     ...(job.cost === undefined
@@ -83,12 +85,19 @@ export function nodePublicView(node: NodeDoc, now: Date, staleSec: number): Node
   };
 }
 
-export function nodeOwnerView(node: NodeDoc, now: Date, staleSec: number, earningsMicros: number): NodeOwnerView {
+export function nodeOwnerView(
+  node: NodeDoc,
+  now: Date,
+  staleSec: number,
+  earningsMicros: number,
+): NodeOwnerView {
   return {
     ...nodePublicView(node, now, staleSec),
     sellerId: node.sellerId,
     policy: node.policy,
-    ...(node.priceFloorMicrosPerSecond === undefined ? {} : { priceFloorMicrosPerSecond: node.priceFloorMicrosPerSecond }),
+    ...(node.priceFloorMicrosPerSecond === undefined
+      ? {}
+      : { priceFloorMicrosPerSecond: node.priceFloorMicrosPerSecond }),
     runningJobIds: node.reservations.map((r) => r.jobId),
     earningsMicros,
     createdAt: node.createdAt,

@@ -1,7 +1,11 @@
 // The lifecycle's activities: each one small, idempotent (safe to run again after a crash) and
 // named for what it does. The orchestrator calls them by name; functions/index.ts registers them.
 import type { ActivityHandler } from "durable-functions";
-import { LEASE_TOKEN_PREFIX, type DispatchMessage, type FinishJobRequest } from "@wastecompute/contracts";
+import {
+  LEASE_TOKEN_PREFIX,
+  type DispatchMessage,
+  type FinishJobRequest,
+} from "@wastecompute/contracts";
 import { reserve, release } from "../domain/capacity.js";
 import { InsufficientCapacityError } from "../domain/errors.js";
 import { isTerminal, requestCancellation, transition } from "../domain/job-state.js";
@@ -78,7 +82,13 @@ export async function reserveNode(input: ReserveInput): Promise<Placement | null
     return { nodeId: held.id, sellerId: held.sellerId, gpuIndexes: reservation.gpuIndexes };
   }
   const now = new Date();
-  for (const candidate of rankCandidates(job, nodes, now, platformSettings().nodeStaleSec, input.avoidNodeIds)) {
+  for (const candidate of rankCandidates(
+    job,
+    nodes,
+    now,
+    platformSettings().nodeStaleSec,
+    input.avoidNodeIds,
+  )) {
     let gpuIndexes: number[] | undefined;
     const updated = await updateNode(candidate.sellerId, candidate.id, (node) => {
       try {
@@ -109,7 +119,12 @@ export async function dispatchJob(input: DispatchInput): Promise<DispatchResult>
     transition(current, "placed", {
       at: now,
       reason: `placed on node ${placement.nodeId}`,
-      assignment: { nodeId: placement.nodeId, sellerId: placement.sellerId, leaseToken: sha256Hex(lease), gpuIndexes: placement.gpuIndexes },
+      assignment: {
+        nodeId: placement.nodeId,
+        sellerId: placement.sellerId,
+        leaseToken: sha256Hex(lease),
+        gpuIndexes: placement.gpuIndexes,
+      },
     }),
   );
   if (job === undefined) throw new Error(`job ${input.jobId} not found`);
@@ -135,7 +150,12 @@ export async function dispatchJob(input: DispatchInput): Promise<DispatchResult>
 }
 
 /** The agent started the attempt: the job is running. */
-export async function markRunning(input: { jobId: string; buyerId: string; attempt: number; at: string }): Promise<void> {
+export async function markRunning(input: {
+  jobId: string;
+  buyerId: string;
+  attempt: number;
+  at: string;
+}): Promise<void> {
   await updateJob(input.buyerId, input.jobId, (job) =>
     job.status === "placed" && job.attempt === input.attempt
       ? transition(job, "running", { at: new Date(input.at), reason: "started by the agent" })
@@ -144,7 +164,10 @@ export async function markRunning(input: { jobId: string; buyerId: string; attem
 }
 
 /** Flags the running job so its node's next heartbeat answer tells the agent to stop it. */
-export async function markCancelRequested(input: { jobId: string; buyerId: string }): Promise<void> {
+export async function markCancelRequested(input: {
+  jobId: string;
+  buyerId: string;
+}): Promise<void> {
   await updateJob(input.buyerId, input.jobId, (job) => {
     if (isTerminal(job.status)) return undefined;
     const next = requestCancellation(job, new Date(), "cancelled by the buyer");
@@ -158,11 +181,19 @@ export async function releaseAttempt(input: RequeueInput): Promise<void> {
   await releaseReservation(input.sellerId, input.nodeId, input.jobId, outcome);
 }
 
-export async function releaseReservation(sellerId: string, nodeId: string, jobId: string, outcome?: NodeOutcome): Promise<void> {
+export async function releaseReservation(
+  sellerId: string,
+  nodeId: string,
+  jobId: string,
+  outcome?: NodeOutcome,
+): Promise<void> {
   await updateNode(sellerId, nodeId, (node) => {
     if (!node.reservations.some((r) => r.jobId === jobId)) return undefined;
     const released: NodeDoc = release(node, jobId);
-    return { ...(outcome === undefined ? released : recordOutcome(released, outcome)), updatedAt: new Date().toISOString() };
+    return {
+      ...(outcome === undefined ? released : recordOutcome(released, outcome)),
+      updatedAt: new Date().toISOString(),
+    };
   });
 }
 
@@ -179,7 +210,8 @@ export async function requeueJob(input: RequeueInput): Promise<void> {
 export const activities: Record<string, ActivityHandler> = {
   reserveNode: (input) => reserveNode(input as ReserveInput),
   dispatchJob: (input) => dispatchJob(input as DispatchInput),
-  markRunning: (input) => markRunning(input as { jobId: string; buyerId: string; attempt: number; at: string }),
+  markRunning: (input) =>
+    markRunning(input as { jobId: string; buyerId: string; attempt: number; at: string }),
   markCancelRequested: (input) => markCancelRequested(input as { jobId: string; buyerId: string }),
   releaseAttempt: (input) => releaseAttempt(input as RequeueInput),
   requeueJob: (input) => requeueJob(input as RequeueInput),

@@ -1,20 +1,32 @@
 // The `jobLifecycle` orchestrator (instance id = job id): place the job on a node, dispatch it,
 // wait for the agent to start and finish it, retry elsewhere when a node is lost, and settle.
 // Deterministic: time comes from context.df.currentUtcDateTime, all I/O happens in activities.
-import type { OrchestrationContext, OrchestrationHandler, Task, TimerTask } from "durable-functions";
+import type {
+  OrchestrationContext,
+  OrchestrationHandler,
+  Task,
+  TimerTask,
+} from "durable-functions";
 import type { JobStatus } from "../domain/model.js";
 import type { LifecycleEvent, LifecycleInput } from "./lifecycle-contract.js";
 import type { DispatchResult, Placement, RequeueInput, SettleInput } from "./activities.js";
 
 /** How the attempt on a node ended, as far as the orchestrator is concerned. */
 type AttemptEnd =
-  | { kind: "settle"; status: JobStatus; reason: string; report?: LifecycleEvent["finished"]["report"] }
+  | {
+      kind: "settle";
+      status: JobStatus;
+      reason: string;
+      report?: LifecycleEvent["finished"]["report"];
+    }
   | { kind: "requeue"; reason: string; nodeFault: RequeueInput["nodeFault"] };
 
 const addSeconds = (at: Date, seconds: number): Date => new Date(at.getTime() + seconds * 1000);
 
 /** The job status an agent's finish report means; undefined when the attempt should be retried. */
-export function statusOfReport(report: LifecycleEvent["finished"]["report"]): JobStatus | undefined {
+export function statusOfReport(
+  report: LifecycleEvent["finished"]["report"],
+): JobStatus | undefined {
   switch (report.outcome) {
     case "exited":
       return report.exitCode === 0 ? "succeeded" : "failed";
@@ -32,9 +44,16 @@ export function statusOfReport(report: LifecycleEvent["finished"]["report"]): Jo
 
 function reportEnd(report: LifecycleEvent["finished"]["report"]): AttemptEnd {
   const status = statusOfReport(report);
-  if (status === undefined) return { kind: "requeue", reason: `the node reported the job ${report.outcome}`, nodeFault: "lost" };
+  if (status === undefined)
+    return {
+      kind: "requeue",
+      reason: `the node reported the job ${report.outcome}`,
+      nodeFault: "lost",
+    };
   const reason =
-    report.outcome === "exited" ? `exited with code ${report.exitCode ?? "none"}` : report.detail ?? `the node reported ${report.outcome}`;
+    report.outcome === "exited"
+      ? `exited with code ${report.exitCode ?? "none"}`
+      : (report.detail ?? `the node reported ${report.outcome}`);
   return { kind: "settle", status, reason, report };
 }
 
@@ -47,10 +66,22 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
 
   /** Waits for the next event of `name` that belongs to `attempt`, alongside the other tasks. */
   const isFor = (attempt: number, payload: unknown): boolean =>
-    typeof payload === "object" && payload !== null && (payload as { attempt?: unknown }).attempt === attempt;
+    typeof payload === "object" &&
+    payload !== null &&
+    (payload as { attempt?: unknown }).attempt === attempt;
 
-  function* settle(status: JobStatus, reason: string, report?: LifecycleEvent["finished"]["report"]): Generator<Task, unknown, unknown> {
-    const settleInput: SettleInput = { jobId, buyerId, status, reason, ...(report === undefined ? {} : { report }) };
+  function* settle(
+    status: JobStatus,
+    reason: string,
+    report?: LifecycleEvent["finished"]["report"],
+  ): Generator<Task, unknown, unknown> {
+    const settleInput: SettleInput = {
+      jobId,
+      buyerId,
+      status,
+      reason,
+      ...(report === undefined ? {} : { report }),
+    };
     return yield df.callActivity("settleJob", settleInput);
   }
 
@@ -60,13 +91,19 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
     let delaySec = timing.placementRetrySec;
     let placement: Placement | null = null;
     for (;;) {
-      placement = (yield df.callActivity("reserveNode", { jobId, buyerId, avoidNodeIds })) as Placement | null;
+      placement = (yield df.callActivity("reserveNode", {
+        jobId,
+        buyerId,
+        avoidNodeIds,
+      })) as Placement | null;
       if (placement !== null) break;
       const now = df.currentUtcDateTime;
       if (now.getTime() >= queueDeadline.getTime()) {
         return yield* settle("expired", `no node had capacity within ${input.queueTimeoutSec} s`);
       }
-      const wakeAt = new Date(Math.min(addSeconds(now, delaySec).getTime(), queueDeadline.getTime()));
+      const wakeAt = new Date(
+        Math.min(addSeconds(now, delaySec).getTime(), queueDeadline.getTime()),
+      );
       const backoff = df.createTimer(wakeAt);
       const woke = yield df.Task.any([backoff, cancel]);
       if (woke === cancel) {
@@ -79,13 +116,26 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
 
     // 2. Dispatch to the node's queue under a fresh lease.
     const acceptBy = addSeconds(df.currentUtcDateTime, timing.acceptTimeoutSec);
-    const dispatched = (yield df.callActivity("dispatchJob", { jobId, buyerId, placement, acceptBy: acceptBy.toISOString() })) as DispatchResult;
+    const dispatched = (yield df.callActivity("dispatchJob", {
+      jobId,
+      buyerId,
+      placement,
+      acceptBy: acceptBy.toISOString(),
+    })) as DispatchResult;
     const attempt = dispatched.attempt;
 
     // 3. Wait for the agent to start it, then to finish it.
     const end: AttemptEnd = yield* runAttempt(attempt, acceptBy);
     if (end.kind === "settle") return yield* settle(end.status, end.reason, end.report);
-    const requeue: RequeueInput = { jobId, buyerId, attempt, nodeId: placement.nodeId, sellerId: placement.sellerId, reason: end.reason, nodeFault: end.nodeFault };
+    const requeue: RequeueInput = {
+      jobId,
+      buyerId,
+      attempt,
+      nodeId: placement.nodeId,
+      sellerId: placement.sellerId,
+      reason: end.reason,
+      nodeFault: end.nodeFault,
+    };
     if (round === input.maxAttempts) {
       yield df.callActivity("releaseAttempt", requeue);
       return yield* settle("lost", `${end.reason}; no attempts left`);
@@ -118,7 +168,9 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
         const startedAt = (started.result as LifecycleEvent["started"]).at;
         yield df.callActivity("markRunning", { jobId, buyerId, attempt, at: startedAt });
         isRunning = true;
-        deadline = df.createTimer(addSeconds(df.currentUtcDateTime, input.maxRuntimeSec + timing.deadlineGraceSec));
+        deadline = df.createTimer(
+          addSeconds(df.currentUtcDateTime, input.maxRuntimeSec + timing.deadlineGraceSec),
+        );
         continue;
       }
       if (winner === finished) {
@@ -135,17 +187,34 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
           continue;
         }
         stopTimers();
-        return { kind: "requeue", reason: (lost.result as LifecycleEvent["nodeLost"]).reason, nodeFault: "lost" };
+        return {
+          kind: "requeue",
+          reason: (lost.result as LifecycleEvent["nodeLost"]).reason,
+          nodeFault: "lost",
+        };
       }
       if (winner === acceptTimer) {
-        return { kind: "requeue", reason: "the node did not start the job in time", nodeFault: "notStarted" };
+        return {
+          kind: "requeue",
+          reason: "the node did not start the job in time",
+          nodeFault: "notStarted",
+        };
       }
       if (winner === deadline) {
-        return { kind: "requeue", reason: "the node did not report within the maximum runtime", nodeFault: "lost" };
+        return {
+          kind: "requeue",
+          reason: "the node did not report within the maximum runtime",
+          nodeFault: "lost",
+        };
       }
       // The buyer cancelled: a placed job stops here; a running one is told via heartbeat.
       stopTimers();
-      if (!isRunning) return { kind: "settle", status: "cancelled", reason: "cancelled by the buyer before it started" };
+      if (!isRunning)
+        return {
+          kind: "settle",
+          status: "cancelled",
+          reason: "cancelled by the buyer before it started",
+        };
       yield df.callActivity("markCancelRequested", { jobId, buyerId });
       const grace = df.createTimer(addSeconds(df.currentUtcDateTime, timing.cancelGraceSec));
       for (;;) {
@@ -159,9 +228,15 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
           continue;
         }
         if (next !== grace) grace.cancel();
-        const report = next === finished ? (finished.result as LifecycleEvent["finished"]).report : undefined;
-        const status = report === undefined ? "cancelled" : statusOfReport(report) ?? "cancelled";
-        return { kind: "settle", status, reason: "cancelled by the buyer", ...(report === undefined ? {} : { report }) };
+        const report =
+          next === finished ? (finished.result as LifecycleEvent["finished"]).report : undefined;
+        const status = report === undefined ? "cancelled" : (statusOfReport(report) ?? "cancelled");
+        return {
+          kind: "settle",
+          status,
+          reason: "cancelled by the buyer",
+          ...(report === undefined ? {} : { report }),
+        };
       }
     }
   }

@@ -6,10 +6,23 @@ import { rankNodes } from "../domain/placement.js";
 import type { NodeDoc } from "../store/nodes.js";
 import { isNodeFresh } from "../http/views.js";
 
-export function rankCandidates(job: JobDoc, nodes: readonly NodeDoc[], now: Date, staleSec: number, avoidNodeIds: readonly string[]): NodeDoc[] {
-  const usable = nodes.filter((n) => isNodeFresh(n, now, staleSec) && n.drainRequestedAt === undefined);
-  const request = { jobId: job.id, requirements: job.requirements, networkAccess: job.networkAccess };
+export function rankCandidates(
+  job: JobDoc,
+  nodes: readonly NodeDoc[],
+  now: Date,
+  staleSec: number,
+  avoidNodeIds: readonly string[],
+): NodeDoc[] {
+  const usable = nodes.filter(
+    (n) => isNodeFresh(n, now, staleSec) && n.drainRequestedAt === undefined,
+  );
+  const request = {
+    jobId: job.id,
+    requirements: job.requirements,
+    networkAccess: job.networkAccess,
+  };
   const preferred = rankNodes(usable, { ...request, excludeNodeIds: avoidNodeIds }, now);
-  const ranked = preferred.length > 0 ? preferred : rankNodes(usable, { ...request, excludeNodeIds: [] }, now);
+  const ranked =
+    preferred.length > 0 ? preferred : rankNodes(usable, { ...request, excludeNodeIds: [] }, now);
   return ranked.map((r) => r.node);
 }

@@ -34,7 +34,11 @@ export async function reapStaleNodes(_timer: Timer, context: InvocationContext):
         reason: `node ${node.id} stopped heartbeating`,
       };
       await client.raiseEvent(job.id, "nodeLost", event);
-      context.info("job lost with its node", { jobId: job.id, nodeId: node.id, attempt: job.attempt });
+      context.info("job lost with its node", {
+        jobId: job.id,
+        nodeId: node.id,
+        attempt: job.attempt,
+      });
     }
   }
 }

@@ -25,17 +25,33 @@ function usageOf(report: FinishJobRequest): JobUsage {
     cpuSeconds: report.cpuSeconds,
     peakRssMb: report.peakRssMb,
     gpuSeconds: report.gpuSeconds,
-    ...(report.energyKwhMeasured === undefined ? {} : { energyKwhMeasured: report.energyKwhMeasured }),
+    ...(report.energyKwhMeasured === undefined
+      ? {}
+      : { energyKwhMeasured: report.energyKwhMeasured }),
     startedAt: report.startedAt,
     finishedAt: report.finishedAt,
   };
 }
 
 /** A job that finished without ever being marked running passes through `running` first. */
-function toFinal(job: JobDoc, status: JobStatus, reason: string, report: FinishJobRequest | undefined, now: Date): JobDoc {
+function toFinal(
+  job: JobDoc,
+  status: JobStatus,
+  reason: string,
+  report: FinishJobRequest | undefined,
+  now: Date,
+): JobDoc {
   let current = job;
-  if (current.status === "placed" && report !== undefined && status !== "failed" && status !== "cancelled") {
-    current = transition(current, "running", { at: new Date(report.startedAt), reason: "started by the agent" });
+  if (
+    current.status === "placed" &&
+    report !== undefined &&
+    status !== "failed" &&
+    status !== "cancelled"
+  ) {
+    current = transition(current, "running", {
+      at: new Date(report.startedAt),
+      reason: "started by the agent",
+    });
   }
   return transition(current, status, { at: now, reason });
 }
@@ -45,10 +61,12 @@ export async function settleJob(input: SettleInput): Promise<{ status: JobStatus
   if (job === undefined) throw new Error(`job ${input.jobId} not found`);
   const assignment = job.assignment;
   if (isTerminal(job.status)) {
-    if (assignment !== null) await releaseReservation(assignment.sellerId, assignment.nodeId, job.id);
+    if (assignment !== null)
+      await releaseReservation(assignment.sellerId, assignment.nodeId, job.id);
     return { status: job.status };
   }
-  const node = assignment === null ? undefined : await getNode(assignment.sellerId, assignment.nodeId);
+  const node =
+    assignment === null ? undefined : await getNode(assignment.sellerId, assignment.nodeId);
   const report = input.report;
   let price: UsagePrice | undefined;
   let carbon: JobDoc["carbon"];
@@ -92,14 +110,21 @@ export async function settleJob(input: SettleInput): Promise<{ status: JobStatus
       ...next,
       logBytes,
       ...(report === undefined ? {} : { usage: usageOf(report) }),
-      ...(report?.exitCode === null || report?.exitCode === undefined ? {} : { exitCode: report.exitCode }),
+      ...(report?.exitCode === null || report?.exitCode === undefined
+        ? {}
+        : { exitCode: report.exitCode }),
       ...(report?.signal === null || report?.signal === undefined ? {} : { signal: report.signal }),
       ...(price === undefined ? {} : { cost: price }),
       ...(carbon === undefined ? {} : { carbon }),
     };
   });
   if (assignment !== null) {
-    await releaseReservation(assignment.sellerId, assignment.nodeId, job.id, report === undefined ? undefined : "completed");
+    await releaseReservation(
+      assignment.sellerId,
+      assignment.nodeId,
+      job.id,
+      report === undefined ? undefined : "completed",
+    );
   }
   return { status: settled?.status ?? input.status };
 }

@@ -14,7 +14,12 @@ const DEMO_ROLES = ["buyer", "seller", "admin"] as const satisfies readonly Role
 type DemoRole = (typeof DEMO_ROLES)[number];
 
 const DemoAccountSchema = z.object({ id: z.string(), apiKey: z.string() });
-const DemoFileSchema = z.object({ apiUrl: z.string(), buyer: DemoAccountSchema, seller: DemoAccountSchema, admin: DemoAccountSchema });
+const DemoFileSchema = z.object({
+  apiUrl: z.string(),
+  buyer: DemoAccountSchema,
+  seller: DemoAccountSchema,
+  admin: DemoAccountSchema,
+});
 type DemoAccount = z.infer<typeof DemoAccountSchema>;
 
 const demoAccountId = (role: DemoRole): string => `demo-${role}`;
@@ -31,10 +36,17 @@ async function readPrevious(file: string): Promise<Partial<Record<DemoRole, Demo
 async function stillValid(account: DemoAccount | undefined): Promise<boolean> {
   if (account === undefined) return false;
   const credential = await findCredential(sha256Hex(account.apiKey));
-  return credential?.kind === "apiKey" && credential.revokedAt === undefined && credential.accountId === account.id;
+  return (
+    credential?.kind === "apiKey" &&
+    credential.revokedAt === undefined &&
+    credential.accountId === account.id
+  );
 }
 
-async function ensureDemoAccount(role: DemoRole, previous: DemoAccount | undefined): Promise<DemoAccount> {
+async function ensureDemoAccount(
+  role: DemoRole,
+  previous: DemoAccount | undefined,
+): Promise<DemoAccount> {
   if (previous !== undefined && (await stillValid(previous))) return previous;
   const id = demoAccountId(role);
   if ((await getAccount(id)) !== undefined) {
@@ -43,7 +55,12 @@ async function ensureDemoAccount(role: DemoRole, previous: DemoAccount | undefin
     return { id, apiKey: issued.apiKey };
   }
   const made = await createAccountWithKey(
-    { name: `Demo ${role}`, email: `${role}@demo.wastecompute.local`, roles: [role], research: false },
+    {
+      name: `Demo ${role}`,
+      email: `${role}@demo.wastecompute.local`,
+      roles: [role],
+      research: false,
+    },
     id,
   );
   return { id, apiKey: made.apiKey };
@@ -61,7 +78,8 @@ async function main(): Promise<void> {
   await chmod(file, 0o600);
   // Printing the demo keys is the point of this local-only script (they are also in the file).
   console.log(`Demo accounts (also in ${file}):`);
-  for (const role of DEMO_ROLES) console.log(`  ${role.padEnd(6)} ${accounts[role].id.padEnd(12)} ${accounts[role].apiKey}`);
+  for (const role of DEMO_ROLES)
+    console.log(`  ${role.padEnd(6)} ${accounts[role].id.padEnd(12)} ${accounts[role].apiKey}`);
 }
 
 main().catch((error: unknown) => {

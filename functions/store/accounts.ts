@@ -13,7 +13,10 @@ export async function getAccount(id: string): Promise<AccountDoc | undefined> {
   return doc === undefined || !("roles" in doc) ? undefined : withoutSystemFields(doc);
 }
 
-export async function updateAccount(id: string, mutate: Mutation<AccountDoc>): Promise<AccountDoc | undefined> {
+export async function updateAccount(
+  id: string,
+  mutate: Mutation<AccountDoc>,
+): Promise<AccountDoc | undefined> {
   const doc = await updateDoc<AccountDoc>(container("accounts"), id, id, mutate);
   return doc === undefined ? undefined : withoutSystemFields(doc);
 }

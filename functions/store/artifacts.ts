@@ -8,7 +8,12 @@ export interface StoredArtifact {
   sizeBytes: number;
 }
 
-export async function putArtifact(jobId: string, name: string, data: Buffer, contentType: string): Promise<void> {
+export async function putArtifact(
+  jobId: string,
+  name: string,
+  data: Buffer,
+  contentType: string,
+): Promise<void> {
   const blob = (await artifactsContainer()).getBlockBlobClient(`${jobId}/${name}`);
   await blob.uploadData(data, { blobHTTPHeaders: { blobContentType: contentType } });
 }
@@ -17,12 +22,18 @@ export async function listArtifacts(jobId: string): Promise<StoredArtifact[]> {
   const client = await artifactsContainer();
   const found: StoredArtifact[] = [];
   for await (const item of client.listBlobsFlat({ prefix: `${jobId}/` })) {
-    found.push({ name: item.name.slice(jobId.length + 1), sizeBytes: item.properties.contentLength ?? 0 });
+    found.push({
+      name: item.name.slice(jobId.length + 1),
+      sizeBytes: item.properties.contentLength ?? 0,
+    });
   }
   return found;
 }
 
-export async function getArtifact(jobId: string, name: string): Promise<{ data: Buffer; contentType: string } | undefined> {
+export async function getArtifact(
+  jobId: string,
+  name: string,
+): Promise<{ data: Buffer; contentType: string } | undefined> {
   const blob = (await artifactsContainer()).getBlockBlobClient(`${jobId}/${name}`);
   try {
     const data = await blob.downloadToBuffer();

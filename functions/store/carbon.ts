@@ -18,7 +18,10 @@ export async function writeCarbonRecordOnce(record: CarbonRecord): Promise<boole
 export async function listCarbonRecords(buyerId: string): Promise<CarbonRecord[]> {
   const { resources } = await container("carbon")
     .items.query<CarbonRecord>(
-      { query: "SELECT * FROM c WHERE c.buyerId = @buyerId ORDER BY c.createdAt ASC", parameters: [{ name: "@buyerId", value: buyerId }] },
+      {
+        query: "SELECT * FROM c WHERE c.buyerId = @buyerId ORDER BY c.createdAt ASC",
+        parameters: [{ name: "@buyerId", value: buyerId }],
+      },
       { partitionKey: buyerId },
     )
     .fetchAll();
@@ -27,6 +30,8 @@ export async function listCarbonRecords(buyerId: string): Promise<CarbonRecord[]
 
 /** Grams of CO2e avoided across the marketplace (landing page). */
 export async function totalAvoidedGrams(): Promise<number> {
-  const { resources } = await container("carbon").items.query<number>("SELECT VALUE SUM(c.avoidedGrams) FROM c").fetchAll();
+  const { resources } = await container("carbon")
+    .items.query<number>("SELECT VALUE SUM(c.avoidedGrams) FROM c")
+    .fetchAll();
   return resources.reduce((sum, n) => sum + (typeof n === "number" ? n : 0), 0);
 }

@@ -18,8 +18,17 @@ export type CredentialDoc = CredentialTarget & {
 
 const credentialId = (sha256: string): string => `cred-${sha256}`;
 
-export async function saveCredential(sha256: string, target: CredentialTarget, createdAt: string): Promise<void> {
-  const doc: CredentialDoc = { ...target, id: credentialId(sha256), docType: "credential", createdAt };
+export async function saveCredential(
+  sha256: string,
+  target: CredentialTarget,
+  createdAt: string,
+): Promise<void> {
+  const doc: CredentialDoc = {
+    ...target,
+    id: credentialId(sha256),
+    docType: "credential",
+    createdAt,
+  };
   try {
     await container("accounts").items.create(doc);
   } catch (error) {

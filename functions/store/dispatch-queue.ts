@@ -11,7 +11,11 @@ export async function deleteNodeQueue(queueName: string): Promise<void> {
   await queueServiceClient().getQueueClient(queueName).deleteIfExists();
 }
 
-export async function sendDispatchMessage(queueName: string, message: DispatchMessage, ttlSeconds: number): Promise<void> {
+export async function sendDispatchMessage(
+  queueName: string,
+  message: DispatchMessage,
+  ttlSeconds: number,
+): Promise<void> {
   const queue = queueServiceClient().getQueueClient(queueName);
   await queue.createIfNotExists();
   const text = Buffer.from(JSON.stringify(message), "utf8").toString("base64");

@@ -16,7 +16,10 @@ export interface IdempotencyRecord {
 /** Keys are the client's free text; the id is their hash so any characters are safe. */
 const recordId = (key: string): string => createHash("sha256").update(key).digest("hex");
 
-export async function findIdempotencyRecord(buyerId: string, key: string): Promise<IdempotencyRecord | undefined> {
+export async function findIdempotencyRecord(
+  buyerId: string,
+  key: string,
+): Promise<IdempotencyRecord | undefined> {
   return readDoc<IdempotencyRecord>(container("idempotency"), recordId(key), buyerId);
 }
 

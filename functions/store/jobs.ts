@@ -28,13 +28,20 @@ export async function getJob(buyerId: string, id: string): Promise<JobDoc | unde
 /** Looks a job up by id alone (agent calls know only the id): a cross-partition query. */
 export async function findJobById(id: string): Promise<JobDoc | undefined> {
   const { resources } = await container("jobs")
-    .items.query<JobDoc>({ query: "SELECT * FROM c WHERE c.id = @id", parameters: [{ name: "@id", value: id }] })
+    .items.query<JobDoc>({
+      query: "SELECT * FROM c WHERE c.id = @id",
+      parameters: [{ name: "@id", value: id }],
+    })
     .fetchAll();
   const doc = resources[0];
   return doc === undefined ? undefined : withoutSystemFields(doc);
 }
 
-export async function updateJob(buyerId: string, id: string, mutate: Mutation<JobDoc>): Promise<JobDoc | undefined> {
+export async function updateJob(
+  buyerId: string,
+  id: string,
+  mutate: Mutation<JobDoc>,
+): Promise<JobDoc | undefined> {
   const doc = await updateDoc<JobDoc>(container("jobs"), id, buyerId, mutate);
   return doc === undefined ? undefined : withoutSystemFields(doc);
 }
@@ -48,11 +55,16 @@ export async function listJobs(buyerId: string, options: JobListOptions): Promis
     parameters.push({ name: "@statuses", value: [...options.statuses] });
   }
   const iterator = container("jobs").items.query<JobDoc>(
-    { query: `SELECT * FROM c WHERE c.buyerId = @buyerId${filter} ORDER BY c.createdAt DESC`, parameters },
+    {
+      query: `SELECT * FROM c WHERE c.buyerId = @buyerId${filter} ORDER BY c.createdAt DESC`,
+      parameters,
+    },
     {
       partitionKey: buyerId,
       maxItemCount: options.limit,
-      ...(options.continuationToken === undefined ? {} : { continuationToken: options.continuationToken }),
+      ...(options.continuationToken === undefined
+        ? {}
+        : { continuationToken: options.continuationToken }),
     },
   );
   const page = await iterator.fetchNext();
@@ -64,7 +76,8 @@ export async function listJobs(buyerId: string, options: JobListOptions): Promis
 export async function listJobsOnNode(nodeId: string): Promise<JobDoc[]> {
   const { resources } = await container("jobs")
     .items.query<JobDoc>({
-      query: "SELECT * FROM c WHERE c.assignment.nodeId = @nodeId AND ARRAY_CONTAINS(@statuses, c.status)",
+      query:
+        "SELECT * FROM c WHERE c.assignment.nodeId = @nodeId AND ARRAY_CONTAINS(@statuses, c.status)",
       parameters: [
         { name: "@nodeId", value: nodeId },
         { name: "@statuses", value: ["placed", "running"] },
@@ -90,7 +103,8 @@ export async function listJobsWithUsageSince(buyerId: string, fromIso: string): 
   const { resources } = await container("jobs")
     .items.query<JobDoc>(
       {
-        query: "SELECT * FROM c WHERE c.buyerId = @buyerId AND c.createdAt >= @from AND IS_DEFINED(c.usage)",
+        query:
+          "SELECT * FROM c WHERE c.buyerId = @buyerId AND c.createdAt >= @from AND IS_DEFINED(c.usage)",
         parameters: [
           { name: "@buyerId", value: buyerId },
           { name: "@from", value: fromIso },

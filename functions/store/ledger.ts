@@ -37,7 +37,10 @@ export async function listLedgerEntries(accountId: string, month?: string): Prom
 /** Entries of one job across every account (tests and audits: billed exactly once?). */
 export async function listJobLedgerEntries(jobId: string): Promise<LedgerEntry[]> {
   const { resources } = await container("ledger")
-    .items.query<LedgerEntry>({ query: "SELECT * FROM c WHERE c.jobId = @jobId", parameters: [{ name: "@jobId", value: jobId }] })
+    .items.query<LedgerEntry>({
+      query: "SELECT * FROM c WHERE c.jobId = @jobId",
+      parameters: [{ name: "@jobId", value: jobId }],
+    })
     .fetchAll();
   return resources.map((doc) => withoutSystemFields(doc));
 }

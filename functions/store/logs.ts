@@ -22,7 +22,6 @@ export async function logLength(jobId: string): Promise<number> {
   }
 }
 
-
 /** Reads `[offset, offset + limit)` of a job's log; empty when there is nothing there yet. */
 export async function readLog(jobId: string, offset: number, limit: number): Promise<Buffer> {
   const length = await logLength(jobId);
@@ -37,7 +36,11 @@ export async function readLog(jobId: string, offset: number, limit: number): Pro
  * is a gap the agent must fill first; an overlap writes only the new tail. The append is
  * conditional on the blob's length, so two racing writers can't interleave.
  */
-export async function appendLog(jobId: string, offset: number, data: Buffer): Promise<AppendOutcome> {
+export async function appendLog(
+  jobId: string,
+  offset: number,
+  data: Buffer,
+): Promise<AppendOutcome> {
   const blob = (await logsContainer()).getAppendBlobClient(blobName(jobId));
   await blob.createIfNotExists();
   for (;;) {
@@ -46,7 +49,8 @@ export async function appendLog(jobId: string, offset: number, data: Buffer): Pr
     const overlap = Math.min(stored - offset, data.length);
     if (overlap > 0) {
       const existing = await blob.downloadToBuffer(offset, overlap);
-      if (!existing.equals(data.subarray(0, overlap))) return { kind: "mismatch", storedBytes: stored };
+      if (!existing.equals(data.subarray(0, overlap)))
+        return { kind: "mismatch", storedBytes: stored };
     }
     const tail = data.subarray(overlap);
     if (tail.length === 0) return { kind: "duplicate", storedBytes: stored };

@@ -28,7 +28,11 @@ export async function getNode(sellerId: string, id: string): Promise<NodeDoc | u
   return doc === undefined ? undefined : withoutSystemFields(doc);
 }
 
-export async function updateNode(sellerId: string, id: string, mutate: Mutation<NodeDoc>): Promise<NodeDoc | undefined> {
+export async function updateNode(
+  sellerId: string,
+  id: string,
+  mutate: Mutation<NodeDoc>,
+): Promise<NodeDoc | undefined> {
   const doc = await updateDoc<NodeDoc>(container("nodes"), id, sellerId, mutate);
   return doc === undefined ? undefined : withoutSystemFields(doc);
 }
@@ -40,7 +44,10 @@ export async function deleteNode(sellerId: string, id: string): Promise<void> {
 export async function listSellerNodes(sellerId: string): Promise<NodeDoc[]> {
   const { resources } = await container("nodes")
     .items.query<NodeDoc>(
-      { query: "SELECT * FROM c WHERE c.sellerId = @sellerId ORDER BY c.createdAt DESC", parameters: [{ name: "@sellerId", value: sellerId }] },
+      {
+        query: "SELECT * FROM c WHERE c.sellerId = @sellerId ORDER BY c.createdAt DESC",
+        parameters: [{ name: "@sellerId", value: sellerId }],
+      },
       { partitionKey: sellerId },
     )
     .fetchAll();

@@ -9,7 +9,11 @@ const MAX_TRIES = 20;
 export type Mutation<T> = (current: T) => T | undefined;
 
 /** Reads a document; undefined when it does not exist. */
-export async function readDoc<T>(c: Container, id: string, partitionKey: string): Promise<(T & { _etag?: string }) | undefined> {
+export async function readDoc<T>(
+  c: Container,
+  id: string,
+  partitionKey: string,
+): Promise<(T & { _etag?: string }) | undefined> {
   try {
     const { resource } = await c.item(id, partitionKey).read<T & { _etag?: string }>();
     return resource ?? undefined;
@@ -40,7 +44,10 @@ export async function updateDoc<T extends { id: string }>(
       const { resource } = await c
         .item(id, partitionKey)
         // Our document interfaces lack ItemDefinition's index signature; the shape is the same JSON.
-        .replace(next as unknown as ItemDefinition, etag === undefined ? {} : { accessCondition: { type: "IfMatch", condition: etag } });
+        .replace(
+          next as unknown as ItemDefinition,
+          etag === undefined ? {} : { accessCondition: { type: "IfMatch", condition: etag } },
+        );
       return (resource as T | undefined) ?? next;
     } catch (error) {
       if (isPreconditionFailed(error)) continue;

@@ -12,7 +12,12 @@ const agents: ScriptedAgent[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({
-    env: { WC_NODE_STALE_SEC: "3", WC_REAPER_SCHEDULE: "*/1 * * * * *", WC_PLACEMENT_RETRY_SEC: "1", WC_PLACEMENT_RETRY_MAX_SEC: "1" },
+    env: {
+      WC_NODE_STALE_SEC: "3",
+      WC_REAPER_SCHEDULE: "*/1 * * * * *",
+      WC_PLACEMENT_RETRY_SEC: "1",
+      WC_PLACEMENT_RETRY_MAX_SEC: "1",
+    },
   });
 });
 
@@ -33,10 +38,20 @@ describe("placement failures", () => {
     await agentOnline("small");
     const submitted = await api<Job>(stack.apiUrl, "POST", "/api/jobs", {
       key: stack.keys.buyer,
-      body: { command: "echo big", requirements: { cpuCores: 64, memoryMb: 512 }, queueTimeoutSec: 2 },
+      body: {
+        command: "echo big",
+        requirements: { cpuCores: 64, memoryMb: 512 },
+        queueTimeoutSec: 2,
+      },
     });
     expect(submitted.status).toBe(202);
-    const done = await jobReaches(stack.apiUrl, stack.keys.buyer, submitted.body.id, ["expired"], 30_000);
+    const done = await jobReaches(
+      stack.apiUrl,
+      stack.keys.buyer,
+      submitted.body.id,
+      ["expired"],
+      30_000,
+    );
     expect(done.transitions.map((t) => t.status)).toEqual(["queued", "expired"]);
     expect(done.cost).toBeUndefined();
     expect(await listJobLedgerEntries(submitted.body.id)).toEqual([]);
@@ -45,7 +60,10 @@ describe("placement failures", () => {
   it("retries a job on another node when its node stops heartbeating, and bills it once", async () => {
     for (const agent of agents) agent.stopHeartbeating();
     const first = await agentOnline("first");
-    const submitted = await api<Job>(stack.apiUrl, "POST", "/api/jobs", { key: stack.keys.buyer, body: { command: "sleep 5" } });
+    const submitted = await api<Job>(stack.apiUrl, "POST", "/api/jobs", {
+      key: stack.keys.buyer,
+      body: { command: "sleep 5" },
+    });
     expect(submitted.status).toBe(202);
     const firstMessage = await first.nextDispatch();
     expect(firstMessage.jobId).toBe(submitted.body.id);
@@ -63,13 +81,27 @@ describe("placement failures", () => {
     const late = await first.finish(firstMessage, first.finishBody());
     expect(late.status).toBe(409);
     const beat = await first.heartbeat();
-    expect(beat.control).toContainEqual({ type: "abandon", jobId: submitted.body.id, reason: "the job is no longer assigned to this node" });
+    expect(beat.control).toContainEqual({
+      type: "abandon",
+      jobId: submitted.body.id,
+      reason: "the job is no longer assigned to this node",
+    });
 
-    expect((await second.finish(secondMessage, second.finishBody({ seconds: 4 }))).status).toBe(200);
+    expect((await second.finish(secondMessage, second.finishBody({ seconds: 4 }))).status).toBe(
+      200,
+    );
     const done = await jobReaches(stack.apiUrl, stack.keys.buyer, submitted.body.id, ["succeeded"]);
     expect(done.nodeId).toBe(second.nodeId);
     expect(done.attempt).toBe(2);
-    expect(done.transitions.map((t) => t.status)).toEqual(["queued", "placed", "running", "queued", "placed", "running", "succeeded"]);
+    expect(done.transitions.map((t) => t.status)).toEqual([
+      "queued",
+      "placed",
+      "running",
+      "queued",
+      "placed",
+      "running",
+      "succeeded",
+    ]);
     const entries = await eventually(async () => {
       const found = await listJobLedgerEntries(submitted.body.id);
       return found.length >= 3 ? found : undefined;

@@ -26,30 +26,58 @@ const BAD_JOBS: { name: string; body: unknown; path: string }[] = [
   { name: "a command of the wrong type", body: { command: 5 }, path: "command" },
   { name: "a missing command", body: { resourceType: "cpu" }, path: "command" },
   { name: "an oversize command", body: { command: "x".repeat(8 * 1024 + 1) }, path: "command" },
-  { name: "an unknown resource type", body: { command: "echo", resourceType: "tpu" }, path: "resourceType" },
-  { name: "a negative runtime", body: { command: "echo", maxRuntimeSec: -1 }, path: "maxRuntimeSec" },
+  {
+    name: "an unknown resource type",
+    body: { command: "echo", resourceType: "tpu" },
+    path: "resourceType",
+  },
+  {
+    name: "a negative runtime",
+    body: { command: "echo", maxRuntimeSec: -1 },
+    path: "maxRuntimeSec",
+  },
   { name: "an unknown field", body: { command: "echo", priority: "high" }, path: "priority" },
-  { name: "a nested wrong type", body: { command: "echo", requirements: { cpuCores: "two" } }, path: "requirements.cpuCores" },
-  { name: "a gpu job without GPUs", body: { command: "echo", resourceType: "gpu" }, path: "requirements.gpuCount" },
-  { name: "a reserved env name", body: { command: "echo", env: { WC_SECRET: "x" } }, path: "env.WC_SECRET" },
+  {
+    name: "a nested wrong type",
+    body: { command: "echo", requirements: { cpuCores: "two" } },
+    path: "requirements.cpuCores",
+  },
+  {
+    name: "a gpu job without GPUs",
+    body: { command: "echo", resourceType: "gpu" },
+    path: "requirements.gpuCount",
+  },
+  {
+    name: "a reserved env name",
+    body: { command: "echo", env: { WC_SECRET: "x" } },
+    path: "env.WC_SECRET",
+  },
   { name: "a JSON array", body: [], path: "(body)" },
 ];
 
 async function jobCount(): Promise<number> {
-  const list = await api<JobList>(stack.apiUrl, "GET", "/api/jobs?limit=100", { key: stack.keys.buyer });
+  const list = await api<JobList>(stack.apiUrl, "GET", "/api/jobs?limit=100", {
+    key: stack.keys.buyer,
+  });
   expect(list.status).toBe(200);
   return list.body.items.length;
 }
 
 describe("malformed job submissions", () => {
-  it.each(BAD_JOBS)("refuses $name with 400 naming $path, writing nothing", async ({ body, path }) => {
-    const before = await jobCount();
-    const response = await api<Problem>(stack.apiUrl, "POST", "/api/jobs", { key: stack.keys.buyer, body });
-    expect(response.status, response.text).toBe(400);
-    expect(response.headers.get("content-type")).toContain("application/problem+json");
-    expect(response.body.errors?.map((e) => e.path)).toContain(path);
-    expect(await jobCount()).toBe(before);
-  });
+  it.each(BAD_JOBS)(
+    "refuses $name with 400 naming $path, writing nothing",
+    async ({ body, path }) => {
+      const before = await jobCount();
+      const response = await api<Problem>(stack.apiUrl, "POST", "/api/jobs", {
+        key: stack.keys.buyer,
+        body,
+      });
+      expect(response.status, response.text).toBe(400);
+      expect(response.headers.get("content-type")).toContain("application/problem+json");
+      expect(response.body.errors?.map((e) => e.path)).toContain(path);
+      expect(await jobCount()).toBe(before);
+    },
+  );
 
   it("refuses malformed JSON with 400", async () => {
     const response = await api<Problem>(stack.apiUrl, "POST", "/api/jobs", {
@@ -63,13 +91,18 @@ describe("malformed job submissions", () => {
   });
 
   it("refuses a bad query with 400 naming the parameter", async () => {
-    const response = await api<Problem>(stack.apiUrl, "GET", "/api/jobs?status=bogus", { key: stack.keys.buyer });
+    const response = await api<Problem>(stack.apiUrl, "GET", "/api/jobs?status=bogus", {
+      key: stack.keys.buyer,
+    });
     expect(response.status).toBe(400);
     expect(response.body.errors?.[0]?.path).toMatch(/^query\.status/);
   });
 
   it("accepts a well-formed job after all that", async () => {
-    const response = await api<Job>(stack.apiUrl, "POST", "/api/jobs", { key: stack.keys.buyer, body: { command: "echo ok", queueTimeoutSec: 1 } });
+    const response = await api<Job>(stack.apiUrl, "POST", "/api/jobs", {
+      key: stack.keys.buyer,
+      body: { command: "echo ok", queueTimeoutSec: 1 },
+    });
     expect(response.status).toBe(202);
     expect(await jobCount()).toBe(1);
   });
@@ -89,7 +122,10 @@ describe("malformed node registrations", () => {
   });
 
   it("refuses a legacy provision with a negative core count", async () => {
-    const response = await api<Problem>(stack.apiUrl, "POST", "/api/nodes/provision", { key: stack.keys.seller, body: { cpu_cores: -2, memory_gb: 4 } });
+    const response = await api<Problem>(stack.apiUrl, "POST", "/api/nodes/provision", {
+      key: stack.keys.seller,
+      body: { cpu_cores: -2, memory_gb: 4 },
+    });
     expect(response.status).toBe(400);
     expect(response.body.errors?.map((e) => e.path)).toContain("cpu_cores");
     expect(await listAllNodes()).toEqual([]);

@@ -12,7 +12,12 @@ export async function api<T = unknown>(
   apiUrl: string,
   method: string,
   path: string,
-  options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: {
+    key?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
@@ -21,7 +26,11 @@ export async function api<T = unknown>(
     headers["content-type"] = "application/json";
     body = JSON.stringify(options.body);
   }
-  const response = await fetch(`${apiUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const response = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -33,7 +42,12 @@ export async function api<T = unknown>(
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -49,9 +63,19 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
 }
 
 /** Waits until the buyer's job reaches one of `statuses`. */
-export function jobReaches(apiUrl: string, key: string, jobId: string, statuses: readonly string[], timeoutMs = 30_000): Promise<Job> {
-  return eventually(async () => {
-    const { status, body } = await api<Job>(apiUrl, "GET", `/api/jobs/${jobId}`, { key });
-    return status === 200 && statuses.includes(body.status) ? body : undefined;
-  }, `job ${jobId} to reach ${statuses.join("|")}`, timeoutMs);
+export function jobReaches(
+  apiUrl: string,
+  key: string,
+  jobId: string,
+  statuses: readonly string[],
+  timeoutMs = 30_000,
+): Promise<Job> {
+  return eventually(
+    async () => {
+      const { status, body } = await api<Job>(apiUrl, "GET", `/api/jobs/${jobId}`, { key });
+      return status === 200 && statuses.includes(body.status) ? body : undefined;
+    },
+    `job ${jobId} to reach ${statuses.join("|")}`,
+    timeoutMs,
+  );
 }

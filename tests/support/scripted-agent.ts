@@ -40,8 +40,17 @@ export class ScriptedAgent {
     public queue: QueueAccess,
   ) {}
 
-  static async register(apiUrl: string, sellerKey: string, spec: AgentSpec = {}): Promise<ScriptedAgent> {
-    const gpus = Array.from({ length: spec.gpus ?? 0 }, (_, index) => ({ index, model: "NVIDIA A100", vendor: "nvidia", vramMb: 40960 }));
+  static async register(
+    apiUrl: string,
+    sellerKey: string,
+    spec: AgentSpec = {},
+  ): Promise<ScriptedAgent> {
+    const gpus = Array.from({ length: spec.gpus ?? 0 }, (_, index) => ({
+      index,
+      model: "NVIDIA A100",
+      vendor: "nvidia",
+      vramMb: 40960,
+    }));
     const response = await fetch(`${apiUrl}/api/nodes`, {
       method: "POST",
       headers: { authorization: `Bearer ${sellerKey}`, "content-type": "application/json" },
@@ -75,10 +84,16 @@ export class ScriptedAgent {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (lease !== undefined) headers[LEASE_HEADER] = lease;
-    return fetch(`${this.apiUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return fetch(`${this.apiUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   }
 
-  async heartbeat(state: "idle" | "busy" | "draining" | "paused" = "idle"): Promise<HeartbeatResponse> {
+  async heartbeat(
+    state: "idle" | "busy" | "draining" | "paused" = "idle",
+  ): Promise<HeartbeatResponse> {
     const response = await this.call("POST", `/api/nodes/${this.nodeId}/heartbeat`, {
       utilisation: { cpuPercent: 10, memoryUsedMb: 100 },
       runningJobIds: [...this.running],
@@ -110,11 +125,16 @@ export class ScriptedAgent {
     const queue = new QueueClient(this.queue.queueUrl);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 30 });
+      const { receivedMessageItems } = await queue.receiveMessages({
+        numberOfMessages: 1,
+        visibilityTimeout: 30,
+      });
       const item = receivedMessageItems[0];
       if (item !== undefined) {
         await queue.deleteMessage(item.messageId, item.popReceipt);
-        return DispatchMessageSchema.parse(JSON.parse(Buffer.from(item.messageText, "base64").toString("utf8")));
+        return DispatchMessageSchema.parse(
+          JSON.parse(Buffer.from(item.messageText, "base64").toString("utf8")),
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -122,7 +142,12 @@ export class ScriptedAgent {
   }
 
   async start(message: DispatchMessage): Promise<Response> {
-    const response = await this.call("POST", `/api/agent/jobs/${message.jobId}/start`, { attempt: message.attempt }, message.leaseToken);
+    const response = await this.call(
+      "POST",
+      `/api/agent/jobs/${message.jobId}/start`,
+      { attempt: message.attempt },
+      message.leaseToken,
+    );
     if (response.status === 200) this.running.add(message.jobId);
     return response;
   }
@@ -136,10 +161,19 @@ export class ScriptedAgent {
     );
   }
 
-  putArtifact(message: DispatchMessage, name: string, data: Buffer, contentType = "application/octet-stream"): Promise<Response> {
+  putArtifact(
+    message: DispatchMessage,
+    name: string,
+    data: Buffer,
+    contentType = "application/octet-stream",
+  ): Promise<Response> {
     return fetch(`${this.apiUrl}/api/agent/jobs/${message.jobId}/artifacts/${name}`, {
       method: "PUT",
-      headers: { authorization: `Bearer ${this.token}`, [LEASE_HEADER]: message.leaseToken, "content-type": contentType },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        [LEASE_HEADER]: message.leaseToken,
+        "content-type": contentType,
+      },
       body: new Uint8Array(data),
     });
   }
@@ -166,7 +200,12 @@ export class ScriptedAgent {
   }
 
   async finish(message: DispatchMessage, body: FinishJobRequest): Promise<Response> {
-    const response = await this.call("POST", `/api/agent/jobs/${message.jobId}/finish`, body, message.leaseToken);
+    const response = await this.call(
+      "POST",
+      `/api/agent/jobs/${message.jobId}/finish`,
+      body,
+      message.leaseToken,
+    );
     if (response.status === 200) this.running.delete(message.jobId);
     return response;
   }

@@ -42,7 +42,8 @@ export interface TestStackOptions {
 const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const devhostCli = resolve(repoRoot, "devhost/dist/cli.js");
 // The Cosmos DB emulator's published well-known key; the embedded server accepts it. Not a secret.
-const COSMOS_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+const COSMOS_KEY =
+  "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 const DATABASE = "wastecompute";
 
 interface StackFile {
@@ -62,7 +63,10 @@ function stackFile(): StackFile {
 function advertisePlainHttp(req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== "GET" || (req.url ?? "/") !== "/") return;
   const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
-  res.end = ((chunk?: unknown) => end(typeof chunk === "string" ? chunk.replaceAll("https://", "http://") : chunk)) as ServerResponse["end"];
+  res.end = ((chunk?: unknown) =>
+    end(
+      typeof chunk === "string" ? chunk.replaceAll("https://", "http://") : chunk,
+    )) as ServerResponse["end"];
 }
 
 async function startCosmos(): Promise<{ endpoint: string; stop(): Promise<void> }> {
@@ -92,7 +96,9 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-async function startHost(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess; output(): string }> {
+async function startHost(
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; child: ChildProcess; output(): string }> {
   const child = spawn(process.execPath, [devhostCli, "host", "--app", repoRoot, "--port", "0"], {
     cwd: repoRoot,
     env,
@@ -100,7 +106,10 @@ async function startHost(env: NodeJS.ProcessEnv): Promise<{ url: string; child: 
   });
   let output = "";
   const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`devhost did not get ready in time:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => fail(new Error(`devhost did not get ready in time:\n${output}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /ready: \d+ functions at (\S+)/.exec(output);
@@ -156,7 +165,12 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     if (options.seed ?? true) {
       const { createAccountWithKey } = await import("../../functions/http/accounts.js");
       for (const role of ["buyer", "seller", "admin"] as const) {
-        const made = await createAccountWithKey({ name: `Test ${role}`, email: `${role}@example.test`, roles: [role], research: false });
+        const made = await createAccountWithKey({
+          name: `Test ${role}`,
+          email: `${role}@example.test`,
+          roles: [role],
+          research: false,
+        });
         keys[role] = made.apiKey;
         accounts[role] = made.account.id;
       }
