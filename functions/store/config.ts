@@ -33,21 +33,6 @@ export interface AppConfig {
   publicApiUrl?: string;
 }
 
-/** Every environment variable this module reads, so tests can hold the Bicep app settings to it. */
-export const CONFIG_ENV_VARS = [
-  "COSMOS_ENDPOINT",
-  "COSMOS_KEY",
-  "COSMOS_DATABASE",
-  "AZURE_CLIENT_ID",
-  "AzureWebJobsStorage",
-  "AzureWebJobsStorage__blobServiceUri",
-  "AzureWebJobsStorage__queueServiceUri",
-  "AzureWebJobsStorage__tableServiceUri",
-  "AzureWebJobsStorage__credential",
-  "AzureWebJobsStorage__clientId",
-  "WC_PUBLIC_API_URL",
-] as const;
-
 /** Settings that exist only on a developer machine; on Azure identity replaces them. */
 export const LOCAL_ONLY_ENV_VARS: readonly string[] = ["COSMOS_KEY", "AzureWebJobsStorage"];
 
@@ -77,6 +62,9 @@ const EnvSchema = z.object({
   WC_PUBLIC_API_URL: optionalUrl,
 });
 type Env = z.infer<typeof EnvSchema>;
+
+/** Every environment variable this module reads, so tests can hold the Bicep app settings to it. */
+export const CONFIG_ENV_VARS: readonly string[] = EnvSchema.keyof().options;
 
 const IDENTITY_STORAGE_URIS = [
   "AzureWebJobsStorage__blobServiceUri",
