@@ -5,7 +5,7 @@ import { withQuery } from "../../../web/src/api/http.js";
 import { allowedRoute, hrefOf, navFor, parseRoute } from "../../../web/src/dashboard/routes.js";
 import { parseEnvLines } from "../../../web/src/dashboard/views/console-form.js";
 import { keyProblem } from "../../../web/src/lib/api-key.js";
-import { ago, duration, grams, minusUsd, monthOf, usd } from "../../../web/src/lib/format.js";
+import { ENERGY_UNITS, MASS_UNITS, ago, duration, energy, grams, minusUsd, monthOf, pickUnit, trees, usd } from "../../../web/src/lib/format.js";
 
 describe("format", () => {
   it("keeps micro-dollar precision below a dollar and cents above", () => {
@@ -24,6 +24,23 @@ describe("format", () => {
     expect(grams(2900)).toBe("2.9 kg");
     expect(monthOf(new Date("2026-12-04T20:00:00Z"))).toBe("2026-12");
     expect(ago("2026-12-04T20:00:00Z", Date.parse("2026-12-04T20:00:12Z"))).toBe("12 s ago");
+  });
+});
+
+describe("units", () => {
+  it("picks the largest unit in which the biggest value is at least 1", () => {
+    expect(pickUnit(0.000002, ENERGY_UNITS).label).toBe("mWh");
+    expect(pickUnit(0.4, ENERGY_UNITS).label).toBe("Wh");
+    expect(pickUnit(3, ENERGY_UNITS).label).toBe("kWh");
+    expect(pickUnit(2900, MASS_UNITS).label).toBe("kg");
+    expect(pickUnit(0, MASS_UNITS).label).toBe("mg");
+  });
+
+  it("never shows a small non-zero energy or tree count as zero", () => {
+    expect(energy(0.000002)).toBe("2 mWh");
+    expect(energy(8.1)).toBe("8.1 kWh");
+    expect(trees(0.0000003)).toBe("< 0.01");
+    expect(trees(0.26)).toBe("0.26");
   });
 });
 

@@ -40,9 +40,42 @@ export function grams(value: number): string {
   return `${(value * 1000).toLocaleString("en-US", { maximumFractionDigits: 1 })} mg`;
 }
 
+export interface UnitChoice {
+  label: string;
+  /** Multiply a base value by this to express it in the unit. */
+  factor: number;
+}
+
+export const ENERGY_UNITS: readonly UnitChoice[] = [
+  { label: "kWh", factor: 1 },
+  { label: "Wh", factor: 1e3 },
+  { label: "mWh", factor: 1e6 },
+];
+
+export const MASS_UNITS: readonly UnitChoice[] = [
+  { label: "kg", factor: 1e-3 },
+  { label: "g", factor: 1 },
+  { label: "mg", factor: 1e3 },
+];
+
+/** The largest unit in which `max` is at least 1 (the smallest unit when nothing fits). */
+export function pickUnit(max: number, choices: readonly UnitChoice[]): UnitChoice {
+  const fit = choices.find((unit) => Math.abs(max) * unit.factor >= 1);
+  const fallback = choices.at(-1);
+  if (!fit && !fallback) throw new Error("no units to choose from");
+  return fit ?? (fallback as UnitChoice);
+}
+
 export function energy(kwh: number): string {
-  if (kwh >= 1) return `${kwh.toLocaleString("en-US", { maximumFractionDigits: 2 })} kWh`;
-  return `${(kwh * 1000).toLocaleString("en-US", { maximumFractionDigits: 2 })} Wh`;
+  if (kwh === 0) return "0 Wh";
+  const unit = pickUnit(kwh, ENERGY_UNITS);
+  return `${(kwh * unit.factor).toLocaleString("en-US", { maximumSignificantDigits: 3 })} ${unit.label}`;
+}
+
+/** Tree equivalents are tiny for single jobs: say so rather than print 0. */
+export function trees(value: number): string {
+  if (value === 0) return "0";
+  return value < 0.01 ? "< 0.01" : value.toLocaleString("en-US", { maximumFractionDigits: 2 });
 }
 
 export function count(value: number, maxFraction = 0): string {

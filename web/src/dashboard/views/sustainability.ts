@@ -1,7 +1,7 @@
 // Sustainability: energy, CO2e emitted and avoided over time, tree equivalents, and the method.
 import { describeError } from "../../api/api-error.js";
 import { h, replaceChildren } from "../../lib/dom.js";
-import { count, energy, grams } from "../../lib/format.js";
+import { ENERGY_UNITS, MASS_UNITS, energy, grams, pickUnit, trees } from "../../lib/format.js";
 import { dailyChart } from "../charts/daily-chart.js";
 import { card, emptyState, loading, metric, pageHeader } from "../ui.js";
 import type { ViewContext } from "../view-context.js";
@@ -14,6 +14,8 @@ export function sustainabilityView(ctx: ViewContext): HTMLElement {
     (data) => {
       if (ctx.signal.aborted) return;
       const days = data.days.map((d) => d.day);
+      const energyUnit = pickUnit(Math.max(0, ...data.days.map((d) => d.energyKwh)), ENERGY_UNITS);
+      const massUnit = pickUnit(Math.max(0, ...data.days.flatMap((d) => [d.emittedGrams, d.avoidedGrams])), MASS_UNITS);
       const method = card(
         "Method",
         { class: "card method-card" },
@@ -29,14 +31,14 @@ export function sustainabilityView(ctx: ViewContext): HTMLElement {
           metric("Energy used", energy(data.totals.energyKwh)),
           metric("CO₂e emitted", grams(data.totals.emittedGrams)),
           metric("CO₂e avoided", grams(data.totals.avoidedGrams), { class: "metric metric-strong" }),
-          metric("Tree equivalents", count(data.totals.treeEquivalents, 2)),
+          metric("Tree equivalents", trees(data.totals.treeEquivalents)),
         ),
         days.length === 0
           ? emptyState("No jobs measured yet", "Run a job and its energy and CO₂e appear here the day it finishes.")
           : h(
               "div",
               { class: "chart-grid" },
-              card("Energy per day", {}, dailyChart("Energy per day", days, [{ label: "Energy", values: data.days.map((d) => d.energyKwh * 1000), color: "#5cc8ff", bars: true }], "Wh", ctx.signal)),
+              card("Energy per day", {}, dailyChart("Energy per day", days, [{ label: "Energy", values: data.days.map((d) => d.energyKwh * energyUnit.factor), color: "#5cc8ff", bars: true }], energyUnit.label, ctx.signal)),
               card(
                 "CO₂e emitted and avoided per day",
                 {},
@@ -44,10 +46,10 @@ export function sustainabilityView(ctx: ViewContext): HTMLElement {
                   "CO₂e emitted and avoided per day",
                   days,
                   [
-                    { label: "Emitted", values: data.days.map((d) => d.emittedGrams), color: "#f5b941" },
-                    { label: "Avoided", values: data.days.map((d) => d.avoidedGrams), color: "#3ee0a1" },
+                    { label: "Emitted", values: data.days.map((d) => d.emittedGrams * massUnit.factor), color: "#f5b941" },
+                    { label: "Avoided", values: data.days.map((d) => d.avoidedGrams * massUnit.factor), color: "#3ee0a1" },
                   ],
-                  "g",
+                  massUnit.label,
                   ctx.signal,
                 ),
               ),
