@@ -192,6 +192,40 @@ describe("durable orchestrations on devhost", () => {
     expect(done.output).toBe("stopped by test");
   });
 
+  it("suspends an instance, holds its events, and resumes it", async () => {
+    const id = await dh.start("approval");
+    await dh.waitFor(id, ["Running"]);
+    const base = `/runtime/webhooks/durabletask/instances/${id}`;
+    expect((await dh.call(`${base}/suspend?reason=hold`, { method: "POST" })).status).toBe(202);
+    await dh.waitFor(id, ["Suspended"]);
+    expect((await post(`${base}/raiseEvent/Approve`, "while suspended")).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await dh.status(id)).body?.runtimeStatus).toBe("Suspended");
+    expect((await dh.call(`${base}/resume?reason=go`, { method: "POST" })).status).toBe(202);
+    const done = await dh.waitFor(id, ["Completed", "Failed"]);
+    expect(done.output).toEqual({ decision: "while suspended" });
+  });
+
+  it("purges finished instances by creation time and status", async () => {
+    const from = new Date().toISOString();
+    const first = await dh.start("chain", 3);
+    const second = await dh.start("chain", 4);
+    await dh.waitFor(first, ["Completed"]);
+    await dh.waitFor(second, ["Completed"]);
+    const response = await dh.call(
+      `/runtime/webhooks/durabletask/instances/?createdTimeFrom=${from}&runtimeStatus=Completed`,
+      {
+        method: "DELETE",
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(
+      ((await response.json()) as { instancesDeleted: number }).instancesDeleted,
+    ).toBeGreaterThanOrEqual(2);
+    expect((await dh.status(first)).code).toBe(404);
+    expect((await dh.status(second)).code).toBe(404);
+  });
+
   it("purges a finished instance and refuses to purge a running one", async () => {
     const id = await dh.start("chain", 1);
     await dh.waitFor(id, ["Completed"]);
