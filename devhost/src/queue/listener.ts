@@ -3,11 +3,12 @@ import type { DequeuedMessageItem, QueueClient } from "@azure/storage-queue";
 import type { InvokeOptions, RegisteredFunction } from "../extension.js";
 import type { QueueSettings } from "../host-config.js";
 import type { LogSink } from "../logging.js";
+import { MessageLease } from "./message-lease.js";
 import { decodeMessageText, queueTriggerMetadata, toTriggerValue } from "./message.js";
 import { MIN_POLLING_INTERVAL_MS, nextPollingInterval } from "./polling-backoff.js";
 
-/** How long a received message stays invisible while its function runs (the host uses 10 minutes). */
-const PROCESSING_VISIBILITY_SECONDS = 600;
+/** How long a received message stays invisible while its function runs (the host uses 10 minutes, renewed). */
+const DEFAULT_LEASE_SECONDS = 600;
 const POISON_SUFFIX = "-poison";
 
 export interface QueueListenerDeps {
@@ -17,6 +18,8 @@ export interface QueueListenerDeps {
   settings: QueueSettings;
   invoke: (triggerValue: unknown, options: InvokeOptions & { reason: string }) => Promise<unknown>;
   sink: LogSink;
+  /** Processing lease in seconds, renewed halfway; the host's 10 minutes unless a test shortens it. */
+  leaseSeconds?: number;
 }
 
 export function poisonQueueName(queueName: string): string {
@@ -75,7 +78,7 @@ export class QueueListener {
       try {
         const response = await queue.receiveMessages({
           numberOfMessages: settings.batchSize,
-          visibilityTimeout: PROCESSING_VISIBILITY_SECONDS,
+          visibilityTimeout: this.#deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
         });
         messages = response.receivedMessageItems;
       } catch (error) {
@@ -104,7 +107,7 @@ export class QueueListener {
     try {
       // A message already past its retries (e.g. after a crash) goes to poison without running again.
       if (message.dequeueCount > settings.maxDequeueCount) {
-        await this.#moveToPoison(message);
+        await this.#moveToPoison(message, message.popReceipt);
         return;
       }
       let text: string;
@@ -115,20 +118,32 @@ export class QueueListener {
           "error",
           `${(error as Error).message} Moving message ${message.messageId} to poison.`,
         );
-        await this.#moveToPoison(message);
+        await this.#moveToPoison(message, message.popReceipt);
         return;
       }
+      const lease = new MessageLease(
+        queue,
+        message,
+        this.#deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS,
+        (error) =>
+          this.#log(
+            "warning",
+            `Could not renew the lease of message ${message.messageId}: ${(error as Error).message}`,
+          ),
+      );
+      let failed = false;
       try {
         await this.#deps.invoke(toTriggerValue(text), {
           triggerMetadata: queueTriggerMetadata(message, text),
           reason: `New queue message detected on '${queue.name}'.`,
         });
       } catch {
-        // The invoker has logged the failure; the message decides its own fate below.
-        await this.#afterFailure(message);
-        return;
+        failed = true; // the invoker has logged the failure
+      } finally {
+        await lease.end();
       }
-      await queue.deleteMessage(message.messageId, message.popReceipt);
+      if (failed) await this.#afterFailure(message, lease.popReceipt);
+      else await queue.deleteMessage(message.messageId, lease.popReceipt);
     } catch (error) {
       this.#log(
         "error",
@@ -137,27 +152,27 @@ export class QueueListener {
     }
   }
 
-  async #afterFailure(message: DequeuedMessageItem): Promise<void> {
+  async #afterFailure(message: DequeuedMessageItem, popReceipt: string): Promise<void> {
     const { queue, settings } = this.#deps;
     if (message.dequeueCount >= settings.maxDequeueCount) {
-      await this.#moveToPoison(message);
+      await this.#moveToPoison(message, popReceipt);
       return;
     }
     // Keep the content; make the message visible again after visibilityTimeout for the next try.
     await queue.updateMessage(
       message.messageId,
-      message.popReceipt,
+      popReceipt,
       undefined,
       Math.round(settings.visibilityTimeoutMs / 1000),
     );
   }
 
-  async #moveToPoison(message: DequeuedMessageItem): Promise<void> {
+  async #moveToPoison(message: DequeuedMessageItem, popReceipt: string): Promise<void> {
     const { queue, poison } = this.#deps;
     this.#poisonReady ??= poison.createIfNotExists();
     await this.#poisonReady;
     await poison.sendMessage(message.messageText);
-    await queue.deleteMessage(message.messageId, message.popReceipt);
+    await queue.deleteMessage(message.messageId, popReceipt);
     this.#log(
       "warning",
       `Message ${message.messageId} has reached MaxDequeueCount of ${this.#deps.settings.maxDequeueCount}. Moving message to queue '${poison.name}'.`,
