@@ -65,6 +65,14 @@ function maxBodyBytes(option: number | undefined): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_MAX_REQUEST_BODY_BYTES;
 }
 
+/** The origin clients use: a wildcard listen address is reached through loopback. */
+function originFor(listenHost: string, port: number): string {
+  if (listenHost === "0.0.0.0" || listenHost === "::") return `http://127.0.0.1:${port}`;
+  return listenHost.includes(":")
+    ? `http://[${listenHost}]:${port}`
+    : `http://${listenHost}:${port}`;
+}
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((done, fail) => {
     server.once("error", fail);
@@ -222,13 +230,7 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   );
   const listenHost = options.host ?? "127.0.0.1";
   const port = await listen(server, options.port, listenHost);
-  const urlHost =
-    listenHost === "0.0.0.0" || listenHost === "::"
-      ? "127.0.0.1"
-      : listenHost.includes(":")
-        ? `[${listenHost}]`
-        : listenHost;
-  baseUrl = `http://${urlHost}:${port}`;
+  baseUrl = originFor(listenHost, port);
 
   const started: Listener[] = [];
   const startedExtensions: HostExtension[] = [];
