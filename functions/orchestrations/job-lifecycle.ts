@@ -1,6 +1,7 @@
 // The `jobLifecycle` orchestrator (instance id = job id): place the job on a node, dispatch it,
 // wait for the agent to start and finish it, retry elsewhere when a node is lost, and settle.
 // Deterministic: time comes from context.df.currentUtcDateTime, all I/O happens in activities.
+import * as df from "durable-functions";
 import type {
   OrchestrationContext,
   OrchestrationHandler,
@@ -20,6 +21,12 @@ type AttemptEnd =
       report?: LifecycleEvent["finished"]["report"];
     }
   | { kind: "requeue"; reason: string; nodeFault: RequeueInput["nodeFault"] };
+
+/** Activities are idempotent, so a transient failure (Cosmos, Storage) is simply tried again. */
+const ACTIVITY_RETRY = new df.RetryOptions(1_000, 5);
+
+/** About how many placement tries one round makes at most before its queue timeout. */
+const MAX_PLACEMENT_TRIES_PER_ROUND = 100;
 
 const addSeconds = (at: Date, seconds: number): Date => new Date(at.getTime() + seconds * 1000);
 
@@ -58,10 +65,12 @@ function reportEnd(report: LifecycleEvent["finished"]["report"]): AttemptEnd {
 }
 
 export const jobLifecycle: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const df = context.df;
-  const input = df.getInput() as LifecycleInput;
+  const orchestration = context.df;
+  const call = (name: string, input: unknown): Task =>
+    orchestration.callActivityWithRetry(name, ACTIVITY_RETRY, input);
+  const input = orchestration.getInput() as LifecycleInput;
   const { jobId, buyerId, timing } = input;
-  const cancel = df.waitForExternalEvent("cancel");
+  const cancel = orchestration.waitForExternalEvent("cancel");
   const avoidNodeIds: string[] = [];
 
   /** Waits for the next event of `name` that belongs to `attempt`, alongside the other tasks. */
@@ -82,41 +91,46 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
       reason,
       ...(report === undefined ? {} : { report }),
     };
-    return yield df.callActivity("settleJob", settleInput);
+    return yield call("settleJob", settleInput);
   }
 
   for (let round = 1; round <= input.maxAttempts; round++) {
     // 1. Find a node with room, backing off until the queue timeout (counted per placement round).
-    const queueDeadline = addSeconds(df.currentUtcDateTime, input.queueTimeoutSec);
+    const queueDeadline = addSeconds(orchestration.currentUtcDateTime, input.queueTimeoutSec);
     let delaySec = timing.placementRetrySec;
+    // Long queue timeouts wait longer between tries, so one round's history stays bounded.
+    const maxDelaySec = Math.max(
+      timing.placementRetryMaxSec,
+      Math.ceil(input.queueTimeoutSec / MAX_PLACEMENT_TRIES_PER_ROUND),
+    );
     let placement: Placement | null = null;
     for (;;) {
-      placement = (yield df.callActivity("reserveNode", {
+      placement = (yield call("reserveNode", {
         jobId,
         buyerId,
         avoidNodeIds,
       })) as Placement | null;
       if (placement !== null) break;
-      const now = df.currentUtcDateTime;
+      const now = orchestration.currentUtcDateTime;
       if (now.getTime() >= queueDeadline.getTime()) {
         return yield* settle("expired", `no node had capacity within ${input.queueTimeoutSec} s`);
       }
       const wakeAt = new Date(
         Math.min(addSeconds(now, delaySec).getTime(), queueDeadline.getTime()),
       );
-      const backoff = df.createTimer(wakeAt);
-      const woke = yield df.Task.any([backoff, cancel]);
+      const backoff = orchestration.createTimer(wakeAt);
+      const woke = yield orchestration.Task.any([backoff, cancel]);
       if (woke === cancel) {
         backoff.cancel();
         return yield* settle("cancelled", "cancelled by the buyer before placement");
       }
-      delaySec = Math.min(delaySec * 2, timing.placementRetryMaxSec);
+      delaySec = Math.min(delaySec * 2, maxDelaySec);
     }
     avoidNodeIds.push(placement.nodeId);
 
     // 2. Dispatch to the node's queue under a fresh lease.
-    const acceptBy = addSeconds(df.currentUtcDateTime, timing.acceptTimeoutSec);
-    const dispatched = (yield df.callActivity("dispatchJob", {
+    const acceptBy = addSeconds(orchestration.currentUtcDateTime, timing.acceptTimeoutSec);
+    const dispatched = (yield call("dispatchJob", {
       jobId,
       buyerId,
       placement,
@@ -137,18 +151,18 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
       nodeFault: end.nodeFault,
     };
     if (round === input.maxAttempts) {
-      yield df.callActivity("releaseAttempt", requeue);
+      yield call("releaseAttempt", requeue);
       return yield* settle("lost", `${end.reason}; no attempts left`);
     }
-    yield df.callActivity("requeueJob", requeue);
+    yield call("requeueJob", requeue);
   }
   return yield* settle("lost", "no attempts left");
 
   function* runAttempt(attempt: number, acceptBy: Date): Generator<Task, AttemptEnd, unknown> {
-    let started = df.waitForExternalEvent("started");
-    let finished = df.waitForExternalEvent("finished");
-    let lost = df.waitForExternalEvent("nodeLost");
-    const acceptTimer = df.createTimer(acceptBy);
+    let started = orchestration.waitForExternalEvent("started");
+    let finished = orchestration.waitForExternalEvent("finished");
+    let lost = orchestration.waitForExternalEvent("nodeLost");
+    const acceptTimer = orchestration.createTimer(acceptBy);
     let isRunning = false;
     let deadline: TimerTask | undefined;
     const stopTimers = () => {
@@ -158,24 +172,27 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
     for (;;) {
       const waits: Task[] = [finished, lost, cancel, isRunning ? deadline! : acceptTimer];
       if (!isRunning) waits.push(started);
-      const winner = yield df.Task.any(waits);
+      const winner = yield orchestration.Task.any(waits);
       if (winner === started) {
         if (!isFor(attempt, started.result)) {
-          started = df.waitForExternalEvent("started");
+          started = orchestration.waitForExternalEvent("started");
           continue;
         }
         acceptTimer.cancel();
         const startedAt = (started.result as LifecycleEvent["started"]).at;
-        yield df.callActivity("markRunning", { jobId, buyerId, attempt, at: startedAt });
+        yield call("markRunning", { jobId, buyerId, attempt, at: startedAt });
         isRunning = true;
-        deadline = df.createTimer(
-          addSeconds(df.currentUtcDateTime, input.maxRuntimeSec + timing.deadlineGraceSec),
+        deadline = orchestration.createTimer(
+          addSeconds(
+            orchestration.currentUtcDateTime,
+            input.maxRuntimeSec + timing.deadlineGraceSec,
+          ),
         );
         continue;
       }
       if (winner === finished) {
         if (!isFor(attempt, finished.result)) {
-          finished = df.waitForExternalEvent("finished");
+          finished = orchestration.waitForExternalEvent("finished");
           continue;
         }
         stopTimers();
@@ -183,7 +200,7 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
       }
       if (winner === lost) {
         if (!isFor(attempt, lost.result)) {
-          lost = df.waitForExternalEvent("nodeLost");
+          lost = orchestration.waitForExternalEvent("nodeLost");
           continue;
         }
         stopTimers();
@@ -215,16 +232,18 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
           status: "cancelled",
           reason: "cancelled by the buyer before it started",
         };
-      yield df.callActivity("markCancelRequested", { jobId, buyerId });
-      const grace = df.createTimer(addSeconds(df.currentUtcDateTime, timing.cancelGraceSec));
+      yield call("markCancelRequested", { jobId, buyerId });
+      const grace = orchestration.createTimer(
+        addSeconds(orchestration.currentUtcDateTime, timing.cancelGraceSec),
+      );
       for (;;) {
-        const next = yield df.Task.any([finished, lost, grace]);
+        const next = yield orchestration.Task.any([finished, lost, grace]);
         if (next === finished && !isFor(attempt, finished.result)) {
-          finished = df.waitForExternalEvent("finished");
+          finished = orchestration.waitForExternalEvent("finished");
           continue;
         }
         if (next === lost && !isFor(attempt, lost.result)) {
-          lost = df.waitForExternalEvent("nodeLost");
+          lost = orchestration.waitForExternalEvent("nodeLost");
           continue;
         }
         if (next !== grace) grace.cancel();
