@@ -47,6 +47,16 @@ const regexSource = z.string().refine((source) => {
   }
 }, "must be a valid regular expression");
 
+const jsonValueSource = z
+  .object({
+    jsonFile: z.string().min(1),
+    /** RFC 6901 JSON pointer to a string or number, e.g. /seller/apiKey */
+    pointer: z.string().regex(/^(\/[^/]*)+$/, "must be a JSON pointer such as /seller/apiKey"),
+  })
+  .strict();
+
+export type JsonValueSource = z.infer<typeof jsonValueSource>;
+
 const portSchema = z
   .object({
     /** Stack value name other entries use, e.g. WEB_PORT → `${WEB_PORT}`. */
@@ -66,8 +76,18 @@ const serviceSchema = z
     env: envRecord.default({}),
     /** Runs to completion before the next service starts; must exit 0. */
     once: z.boolean().default(false),
-    /** Files (relative to the config file's folder) that must exist, else the service is skipped. */
+    /**
+     * Files (relative to the config file's folder) that must exist when the service's turn comes,
+     * else it is skipped with a notice.
+     */
     requires: z.array(z.string().min(1)).default([]),
+    /** A file whose existence means the work is done: the service is skipped (for run-once steps). */
+    skipIfExists: z.string().min(1).optional(),
+    /**
+     * Values read, when the service's turn comes, from JSON files earlier steps wrote, usable as
+     * `${NAME}` in this service's strings. A missing file skips the service with a notice.
+     */
+    values: z.record(envName, jsonValueSource).default({}),
     port: portSchema.optional(),
     readyUrl: z.string().optional(),
     readyPattern: regexSource.optional(),
@@ -144,28 +164,11 @@ function invalid(file: string, field: string, problem: string): StackError {
   return new StackError(`${file} is invalid${where}: ${problem}; fix it and run again.`);
 }
 
-/** Every `${NAME}` must be a stack value or a declared service port. */
-function checkReferences(config: StackConfig, file: string): void {
-  const known = new Set<string>([
-    ...STACK_VALUE_NAMES,
-    ...config.services.flatMap((s) => (s.port ? [s.port.name] : [])),
-  ]);
-  const strings: Array<[string, string]> = [
-    ["host.appDir", config.host.appDir],
-    ...Object.entries(config.host.env).map(([key, value]): [string, string] => [
-      `host.env.${key}`,
-      value,
-    ]),
-  ];
-  config.services.forEach((service, i) => {
-    const at = `services[${i}]`;
-    strings.push([`${at}.cwd`, service.cwd]);
-    service.command.forEach((arg, j) => strings.push([`${at}.command[${j}]`, arg]));
-    Object.entries(service.env).forEach(([key, value]) =>
-      strings.push([`${at}.env.${key}`, value]),
-    );
-    if (service.readyUrl !== undefined) strings.push([`${at}.readyUrl`, service.readyUrl]);
-  });
+function checkNames(
+  file: string,
+  known: ReadonlySet<string>,
+  strings: Array<[string, string]>,
+): void {
   for (const [field, text] of strings) {
     const unknown = referencedNames(text).find((name) => !known.has(name));
     if (unknown !== undefined) {
@@ -176,6 +179,46 @@ function checkReferences(config: StackConfig, file: string): void {
       );
     }
   }
+}
+
+/**
+ * Every `${NAME}` must be a stack value or a declared service port; a service's own strings may
+ * also use the values it reads from JSON files.
+ */
+function checkReferences(config: StackConfig, file: string): void {
+  const known = new Set<string>([
+    ...STACK_VALUE_NAMES,
+    ...config.services.flatMap((s) => (s.port ? [s.port.name] : [])),
+  ]);
+  checkNames(file, known, [
+    ["host.appDir", config.host.appDir],
+    ...Object.entries(config.host.env).map(([key, value]): [string, string] => [
+      `host.env.${key}`,
+      value,
+    ]),
+  ]);
+  config.services.forEach((service, i) => {
+    const at = `services[${i}]`;
+    checkNames(
+      file,
+      known,
+      Object.entries(service.values).map(([name, source]): [string, string] => [
+        `${at}.values.${name}.jsonFile`,
+        source.jsonFile,
+      ]),
+    );
+    const strings: Array<[string, string]> = [[`${at}.cwd`, service.cwd]];
+    service.command.forEach((arg, j) => strings.push([`${at}.command[${j}]`, arg]));
+    service.requires.forEach((path, j) => strings.push([`${at}.requires[${j}]`, path]));
+    Object.entries(service.env).forEach(([key, value]) =>
+      strings.push([`${at}.env.${key}`, value]),
+    );
+    if (service.readyUrl !== undefined) strings.push([`${at}.readyUrl`, service.readyUrl]);
+    if (service.skipIfExists !== undefined) {
+      strings.push([`${at}.skipIfExists`, service.skipIfExists]);
+    }
+    checkNames(file, new Set([...known, ...Object.keys(service.values)]), strings);
+  });
   const names = config.services.map((s) => s.name);
   const reserved = names.find((name) => BUILT_IN_PARTS.includes(name));
   if (reserved !== undefined) {

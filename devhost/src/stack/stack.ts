@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { azuriteArgs, azuriteScript } from "./azurite.js";
 import { loadStackConfig, type ServiceConfig, type StackConfig } from "./config.js";
+import { readJsonValues } from "./json-values.js";
 import { freePorts, isPortFree } from "./ports.js";
 import { provisionCosmos, provisionStorage } from "./provision.js";
 import type { Readiness } from "./readiness.js";
@@ -78,25 +79,46 @@ function serviceReadiness(service: ServiceConfig, values: Record<string, string>
   return { kind: "none" };
 }
 
-/** Services to run: not skipped by flag, and with every required file present. */
-function runnableServices(
+/** Services not left out on the command line (a name also covers its `name-…` steps). */
+function selectedServices(
   config: StackConfig,
-  baseDir: string,
   skip: readonly string[],
   reporter: Reporter,
 ): ServiceConfig[] {
   return config.services.filter((service) => {
-    if (skip.includes(service.name)) {
-      reporter.notice(`skipping ${service.name} (asked on the command line)`);
-      return false;
+    // `--skip agent` also leaves out helper steps named agent-…
+    if (!skip.some((name) => service.name === name || service.name.startsWith(`${name}-`))) {
+      return true;
     }
-    const missing = service.requires.find((file) => !existsSync(resolve(baseDir, file)));
-    if (missing !== undefined) {
-      reporter.notice(`skipping ${service.name}: ${missing} does not exist yet (build it first)`);
-      return false;
-    }
-    return true;
+    reporter.notice(`skipping ${service.name} (asked on the command line)`);
+    return false;
   });
+}
+
+/**
+ * Checked when the service's turn comes, so earlier steps can create what it needs: the values
+ * it may use, or why it is skipped.
+ */
+async function serviceValues(
+  service: ServiceConfig,
+  baseDir: string,
+  values: Readonly<Record<string, string>>,
+): Promise<{ values: Record<string, string> } | { skipBecause: string }> {
+  const path = (text: string): string => resolve(baseDir, substitute(text, values));
+  const missing = service.requires.find((file) => !existsSync(path(file)));
+  if (missing !== undefined)
+    return { skipBecause: `${missing} does not exist yet (build it first)` };
+  if (service.skipIfExists !== undefined && existsSync(path(service.skipIfExists))) {
+    return { skipBecause: `${service.skipIfExists} exists already` };
+  }
+  const read = await readJsonValues(service.values, (source) => path(source.jsonFile));
+  if (read.kind === "missing-file") return { skipBecause: `${read.file} does not exist yet` };
+  if (read.kind === "invalid") {
+    throw new StackError(
+      `${service.name} cannot start: ${read.problem}; fix the step that writes it.`,
+    );
+  }
+  return { values: { ...values, ...read.values } };
 }
 
 async function checkPortsFree(
@@ -162,7 +184,7 @@ export async function runStack(options: StackOptions): Promise<number> {
   const startAll = async (): Promise<void> => {
     const { config, baseDir } = await loadStackConfig(options.configPath);
     const external = externalParts(env);
-    const services = runnableServices(config, baseDir, options.skip, reporter);
+    const services = selectedServices(config, options.skip, reporter);
     const core = corePortSpecs(config.portEnvPrefix).filter(
       (spec) =>
         (spec.key.startsWith("AZURITE_") ? external.storageConnectionString === undefined : true) &&
@@ -312,13 +334,20 @@ export async function runStack(options: StackOptions): Promise<number> {
 
     const urls: Array<[string, string]> = [];
     for (const service of services) {
-      const readiness = serviceReadiness(service, values);
+      if (stopping) return;
+      const prepared = await serviceValues(service, baseDir, values);
+      if ("skipBecause" in prepared) {
+        reporter.notice(`skipping ${service.name}: ${prepared.skipBecause}`);
+        continue;
+      }
+      const own = prepared.values;
+      const readiness = serviceReadiness(service, own);
       const up = await launch(
         {
           name: service.name,
-          ...serviceCommand(substituteAll(service.command, values)),
-          cwd: resolve(baseDir, substitute(service.cwd, values)),
-          env: { ...childEnv, ...substituteRecord(service.env, values) },
+          ...serviceCommand(substituteAll(service.command, own)),
+          cwd: resolve(baseDir, substitute(service.cwd, own)),
+          env: { ...childEnv, ...substituteRecord(service.env, own) },
           readiness,
           readyTimeoutMs: service.readyTimeoutSeconds * 1000,
           hint: `read its last lines above and fix the "${service.name}" entry in ${options.configPath}, or skip it with --skip ${service.name}`,

@@ -90,6 +90,29 @@ describe("stack config validation", () => {
     );
   });
 
+  it("lets a service use the values it reads from JSON files, and only that service", () => {
+    const reader = {
+      name: "register",
+      command: ["agent", "--key", "${SELLER_KEY}"],
+      values: { SELLER_KEY: { jsonFile: "${DATA_DIR}/accounts.json", pointer: "/seller/apiKey" } },
+    };
+    expect(
+      parseStackConfig({ ...minimal, services: [reader] }, "stack.json").services[0]!.values,
+    ).toEqual(reader.values);
+    expect(
+      problem({
+        ...minimal,
+        services: [reader, { name: "other", command: ["x", "${SELLER_KEY}"] }],
+      }),
+    ).toMatch(/at services\[1\]\.command\[1\]: \$\{SELLER_KEY\} is not a stack value/);
+    expect(
+      problem({
+        ...minimal,
+        services: [{ ...reader, values: { K: { jsonFile: "a.json", pointer: "seller" } } }],
+      }),
+    ).toMatch(/at services\[0\]\.values\.K\.pointer: must be a JSON pointer/);
+  });
+
   it("rejects two services with one name", () => {
     expect(
       problem({

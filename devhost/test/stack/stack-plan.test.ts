@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { valueAtPointer } from "../../src/stack/json-values.js";
 import { nodeVersionProblem } from "../../src/stack/node-version.js";
 import { StackError } from "../../src/stack/stack-error.js";
 import {
@@ -94,5 +95,21 @@ describe("Node version check", () => {
       "Node 20.18.3 is older than this project needs (>=20.19): install Node 20.19.0 or newer (e.g. `nvm install 20`) and run again.",
     );
     expect(nodeVersionProblem("^20 || ^22", "v18.0.0")).toBeUndefined();
+  });
+});
+
+describe("JSON pointers", () => {
+  it("finds strings and numbers, unescapes ~1 and ~0, and refuses other types", () => {
+    const document = {
+      seller: { apiKey: "k" },
+      "a/b": { "c~d": 7 },
+      list: ["x"],
+      nested: { o: {} },
+    };
+    expect(valueAtPointer(document, "/seller/apiKey")).toBe("k");
+    expect(valueAtPointer(document, "/a~1b/c~0d")).toBe("7");
+    expect(valueAtPointer(document, "/list/0")).toBe("x");
+    expect(valueAtPointer(document, "/nested/o")).toBeUndefined();
+    expect(valueAtPointer(document, "/missing/deeper")).toBeUndefined();
   });
 });

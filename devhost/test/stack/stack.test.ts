@@ -62,9 +62,28 @@ describe("devhost stack", () => {
           command: [
             "node",
             "-e",
-            "require('fs').writeFileSync(process.argv[1], process.env.API_URL)",
+            "const fs = require('fs'); fs.writeFileSync(process.argv[1], process.env.API_URL); fs.writeFileSync(process.argv[2], JSON.stringify({ seller: { apiKey: 'k-123' } }))",
             "${DATA_DIR}/setup-ran",
+            "${DATA_DIR}/keys.json",
           ],
+        },
+        {
+          name: "use-key",
+          once: true,
+          values: { KEY: { jsonFile: "${DATA_DIR}/keys.json", pointer: "/seller/apiKey" } },
+          skipIfExists: "${DATA_DIR}/used-key",
+          command: [
+            "node",
+            "-e",
+            "require('fs').writeFileSync(process.argv[1], process.argv[2])",
+            "${DATA_DIR}/used-key",
+            "${KEY}",
+          ],
+        },
+        {
+          name: "needs-output",
+          values: { X: { jsonFile: "${DATA_DIR}/never-written.json", pointer: "/x" } },
+          command: ["node", "-e", "setInterval(() => {}, 1000)"],
         },
         { name: "later", command: ["node", "not-built-yet.js"], requires: ["not-built-yet.js"] },
         {
@@ -81,13 +100,17 @@ describe("devhost stack", () => {
     const first = start(configPath, dataDir);
     const url = await hostUrl(first);
     const output = first.output();
-    for (const part of ["azurite", "cosmos", "provisioning", "host", "setup", "flaky"])
+    for (const part of ["azurite", "cosmos", "provisioning", "host", "setup", "use-key", "flaky"])
       expect(output).toMatch(new RegExp(`✓ ${part} ready`));
     expect(output).toContain(
       "skipping later: not-built-yet.js does not exist yet (build it first)",
     );
     expect(output).toMatch(/^host\s+\| /m);
     expect(await readFile(join(dataDir, "setup-ran"), "utf8")).toBe(url);
+    expect(await readFile(join(dataDir, "used-key"), "utf8")).toBe("k-123");
+    expect(output).toContain(
+      `skipping needs-output: ${join(dataDir, "never-written.json")} does not exist yet`,
+    );
 
     expect((await fetch(`${url}/api/health`)).status).toBe(200);
     const put = await fetch(`${url}/api/notes/n1`, {
@@ -126,6 +149,7 @@ describe("devhost stack", () => {
     const second = start(configPath, dataDir);
     const secondUrl = await hostUrl(second);
     expect(second.output()).toMatch(/restored 1 documents/);
+    expect(second.output()).toContain("skipping use-key: ${DATA_DIR}/used-key exists already");
     expect(await (await fetch(`${secondUrl}/api/notes/n1`)).json()).toEqual({
       id: "n1",
       text: "kept across restarts",
