@@ -28,6 +28,13 @@ export interface RetryPolicy {
 
 export type OrchestratorAction =
   | { kind: "activity"; functionName: string; input: string | undefined; retry?: RetryPolicy }
+  | {
+      kind: "subOrchestration";
+      functionName: string;
+      instanceId: string | undefined;
+      input: string | undefined;
+      retry?: RetryPolicy;
+    }
   | { kind: "timer"; fireAt: string; isCanceled: boolean }
   | { kind: "waitForEvent"; name: string }
   | { kind: "continueAsNew"; input: string | undefined }
@@ -96,6 +103,24 @@ function toAction(raw: UnknownRecord): OrchestratorAction {
       }
       return action;
     }
+    case ActionType.CallSubOrchestrator:
+    case ActionType.CallSubOrchestratorWithRetry: {
+      if (typeof raw.functionName !== "string") return { kind: "unsupported", actionType };
+      // Unlike activity inputs, sub-orchestration inputs are never pre-encoded by the library.
+      const action: OrchestratorAction = {
+        kind: "subOrchestration",
+        functionName: raw.functionName,
+        instanceId:
+          typeof raw.instanceId === "string" && raw.instanceId !== "" ? raw.instanceId : undefined,
+        input: raw.input === undefined ? undefined : JSON.stringify(raw.input),
+      };
+      if (actionType === ActionType.CallSubOrchestratorWithRetry) {
+        const retry = toRetryPolicy(raw.retryOptions);
+        if (retry === undefined) return { kind: "unsupported", actionType };
+        action.retry = retry;
+      }
+      return action;
+    }
     case ActionType.CreateTimer: {
       const fireAt = toDateText(raw.fireAt);
       if (fireAt === undefined) return { kind: "unsupported", actionType };
@@ -139,5 +164,7 @@ export function flattenActions(actions: unknown): OrchestratorAction[] {
 
 /** Whether the action takes a sequence number (the id its completion event refers to). */
 export function takesSequenceNumber(action: OrchestratorAction): boolean {
-  return action.kind === "activity" || action.kind === "timer";
+  return (
+    action.kind === "activity" || action.kind === "subOrchestration" || action.kind === "timer"
+  );
 }

@@ -11,10 +11,11 @@ import {
   type ActivityWork,
   type ControlOp,
   type EpisodePlan,
+  type SubOrchestrationWork,
 } from "./episode.js";
 import { FunctionCatalog } from "./function-catalog.js";
 import type { HistoryEvent } from "./history.js";
-import { isTerminal, type InstanceRecord, type PendingEvent } from "./instance.js";
+import { isTerminal, type InstanceRecord, type ParentLink, type PendingEvent } from "./instance.js";
 import { orchestrationInput } from "./orchestration-input.js";
 import {
   outcomeFromError,
@@ -148,10 +149,12 @@ export class DurableEngine {
 
   // ---- client operations -------------------------------------------------------------------
 
+  /** Starts an orchestration (a sub-orchestration when `parent` is given) and runs its first episode. */
   async startNew(
     name: string,
     instanceId: string | undefined,
     input: string | undefined,
+    parent?: ParentLink,
   ): Promise<string> {
     const fn = this.catalog.orchestrator(name);
     if (fn === undefined)
@@ -176,6 +179,7 @@ export class DurableEngine {
         randomUUID(),
         now,
       );
+      if (parent !== undefined) record.parent = parent;
       rt.stored = { record, etag: existing?.etag };
       rt.history = [];
       rt.reloadInbox = false;
@@ -401,13 +405,18 @@ export class DurableEngine {
     if (record === undefined || isTerminal(record.status)) return;
     for (const [key, task] of Object.entries(record.openTasks)) {
       const seq = Number(key);
-      if (task.kind === "activity")
+      if (task.kind === "activity") {
         this.dispatch(rt.instanceId, record.executionId, {
           seq,
           name: task.name,
           input: task.input,
         });
-      else this.arm(rt, record.executionId, seq, task.fireAt);
+      } else if (task.kind === "subOrchestration") {
+        const work = { seq, name: task.name, instanceId: task.instanceId, input: task.input };
+        this.background(this.ensureChild(record, work));
+      } else {
+        this.arm(rt, record.executionId, seq, task.fireAt);
+      }
     }
   }
 
@@ -480,6 +489,7 @@ export class DurableEngine {
       next = newExecution(record, result.continueAsNew.input, randomUUID(), now);
       next.status = "Running";
       next.customStatus = result.record.customStatus;
+      if (record.parent !== undefined) next.parent = record.parent;
     }
     const consumedInbox = plan.consumed.flatMap((e) =>
       "inboxKey" in e && e.inboxKey !== undefined ? [e.inboxKey] : [],
@@ -503,6 +513,7 @@ export class DurableEngine {
 
     this.logEpisode(record, next, result.activities.length, result.timers.length);
     if (isTerminal(next.status)) {
+      this.notifyParent(next);
       rt.clearTimers();
       rt.pending = rt.pending.filter((e) => e.kind === "eventRaised" || e.kind === "control");
       return;
@@ -515,6 +526,7 @@ export class DurableEngine {
       return;
     }
     for (const work of result.activities) this.dispatch(rt.instanceId, next.executionId, work);
+    for (const work of [...result.subOrchestrations]) await this.ensureChild(next, work);
     for (const timer of result.timers) this.arm(rt, next.executionId, timer.seq, timer.fireAt);
     if (rt.pending.length > 0) rt.rerun = true;
   }
@@ -525,8 +537,9 @@ export class DurableEngine {
     for (const event of pending) {
       if (event.kind !== "timerFired" || event.executionId !== record.executionId) continue;
       const task = record.openTasks[event.seq];
-      if (task !== undefined && task.kind !== "activity")
+      if (task !== undefined && (task.kind === "timer" || task.kind === "retryTimer")) {
         at = Math.max(at, Date.parse(task.fireAt));
+      }
     }
     return new Date(at);
   }
@@ -542,7 +555,7 @@ export class DurableEngine {
         new Error(`The orchestrator function '${record.name}' is not registered in this app.`),
       );
     }
-    const input = orchestrationInput(record.instanceId, record.input, committed, plan.delivered);
+    const input = orchestrationInput(record, committed, plan.delivered);
     try {
       return outcomeFromResult(await this.services.invoke(fn, input));
     } catch (error) {
@@ -578,7 +591,10 @@ export class DurableEngine {
           instanceId: rt.instanceId,
           reason: summary(control.reason),
         });
-      if (record.status === "Terminated") rt.clearTimers();
+      if (record.status === "Terminated" && applied !== undefined) {
+        rt.clearTimers();
+        this.notifyParent(record);
+      }
     }
   }
 
@@ -630,6 +646,75 @@ export class DurableEngine {
       );
   }
 
+  // ---- sub-orchestrations --------------------------------------------------------------------
+
+  /**
+   * Makes sure the child a parent's open task waits on exists: starts it, or, when it already
+   * finished (the parent had not recorded that before a restart), reports its outcome again.
+   */
+  private async ensureChild(parent: InstanceRecord, work: SubOrchestrationWork): Promise<void> {
+    const link: ParentLink = {
+      instanceId: parent.instanceId,
+      executionId: parent.executionId,
+      seq: work.seq,
+    };
+    const fail = (reason: string): void =>
+      this.deliver(parent.instanceId, {
+        kind: "taskFailed",
+        executionId: link.executionId,
+        seq: link.seq,
+        reason,
+        details: "",
+      });
+    if (work.instanceId === parent.instanceId) {
+      fail(`A sub-orchestration cannot use its parent's instance ID '${work.instanceId}'.`);
+      return;
+    }
+    try {
+      const existing = await this.store.readInstance(work.instanceId);
+      const mine =
+        existing?.record.parent?.instanceId === link.instanceId &&
+        existing.record.parent.executionId === link.executionId &&
+        existing.record.parent.seq === link.seq;
+      if (existing !== undefined && mine) {
+        if (isTerminal(existing.record.status)) this.notifyParent(existing.record);
+        return;
+      }
+      await this.startNew(work.name, work.instanceId, work.input, link);
+    } catch (error) {
+      fail(`Sub-orchestration '${work.name}' could not start: ${errorText(error).message}`);
+    }
+  }
+
+  /** Tells a finished sub-orchestration's parent about its outcome. */
+  private notifyParent(child: InstanceRecord): void {
+    const parent = child.parent;
+    if (parent === undefined) return;
+    const base = { executionId: parent.executionId, seq: parent.seq };
+    if (child.status === "Completed") {
+      this.deliver(parent.instanceId, {
+        kind: "taskCompleted",
+        ...base,
+        result: child.output ?? "null",
+      });
+      return;
+    }
+    const output: unknown = child.output === undefined ? undefined : JSON.parse(child.output);
+    const reason =
+      child.status === "Terminated"
+        ? `Sub-orchestration '${child.name}' (${child.instanceId}) was terminated: ${String(output ?? "")}`
+        : typeof output === "string"
+          ? output
+          : `Orchestrator function '${child.name}' failed.`;
+    this.deliver(parent.instanceId, { kind: "taskFailed", ...base, reason, details: "" });
+  }
+
+  private deliver(instanceId: string, event: PendingEvent): void {
+    if (this.stopped) return;
+    this.runtime(instanceId).pending.push(event);
+    this.signal(instanceId);
+  }
+
   // ---- activities ----------------------------------------------------------------------------
 
   private async runActivity(job: ActivityJob): Promise<void> {
@@ -659,8 +744,6 @@ export class DurableEngine {
     } finally {
       this.inFlightActivities.delete(key);
     }
-    if (this.stopped) return;
-    this.runtime(job.instanceId).pending.push(event);
-    this.signal(job.instanceId);
+    this.deliver(job.instanceId, event);
   }
 }

@@ -138,7 +138,12 @@ describe("planning and completing episodes", () => {
       nextSeq: 2,
       knownActions: 1,
       openTasks: {
-        "1": { kind: "retryTimer", fireAt: later(100).toISOString(), name: "r", input: "7", retry },
+        "1": {
+          kind: "retryTimer",
+          fireAt: later(100).toISOString(),
+          target: { kind: "activity", name: "r", input: "7" },
+          retry,
+        },
       },
     };
     const plan = planEpisode(
@@ -155,8 +160,7 @@ describe("planning and completing episodes", () => {
         "1": {
           kind: "retryTimer",
           fireAt: later(100).toISOString(),
-          name: "r",
-          input: "7",
+          target: { kind: "activity", name: "r", input: "7" },
           retry: { ...retry, failures: 2 },
         },
       },
@@ -168,6 +172,43 @@ describe("planning and completing episodes", () => {
     );
     expect(last.activities).toEqual([]);
     expect(last.record.nextSeq).toBe(2);
+  });
+
+  it("starts a retried sub-orchestration again under a fresh child id", () => {
+    const policy = { firstRetryIntervalInMilliseconds: 50, maxNumberOfAttempts: 2 };
+    const record: InstanceRecord = {
+      ...started(),
+      historyLength: 5,
+      nextSeq: 1,
+      knownActions: 1,
+      openTasks: {
+        "0": {
+          kind: "subOrchestration",
+          name: "child",
+          input: "1",
+          instanceId: "i1:e1:0",
+          retry: { policy, failures: 0, firstAttemptAt: T0.toISOString() },
+        },
+      },
+    };
+    const failed = planEpisode(
+      record,
+      [{ kind: "taskFailed", executionId: "e1", seq: 0, reason: "x", details: "" }],
+      later(10),
+    );
+    expect(failed.delivered[1]?.EventType).toBe(EventType.SubOrchestrationInstanceFailed);
+    expect(failed.timers).toEqual([{ seq: 1, fireAt: later(60).toISOString() }]);
+    const fired = planEpisode(
+      failed.record,
+      [{ kind: "timerFired", executionId: "e1", seq: 1 }],
+      later(60),
+    );
+    expect(fired.subOrchestrations).toEqual([
+      { seq: 2, name: "child", instanceId: "i1:e1:0", input: "1" },
+    ]);
+    expect(fired.decided.map((e) => e.EventType)).toEqual([
+      EventType.SubOrchestrationInstanceCreated,
+    ]);
   });
 
   it("drops a timer the orchestrator cancelled", () => {
@@ -229,11 +270,11 @@ describe("planning and completing episodes", () => {
     const plan = planEpisode(started(), [], T0);
     const result = completeEpisode(
       plan,
-      running({ actions: [{ kind: "unsupported", actionType: ActionType.CallSubOrchestrator }] }),
+      running({ actions: [{ kind: "unsupported", actionType: ActionType.CallEntity }] }),
       [],
     );
     expect(result.record.status).toBe("Failed");
-    expect(result.record.output).toContain("sub-orchestrations");
+    expect(result.record.output).toContain("entities");
   });
 
   it("terminates, suspends and resumes only from the statuses that allow it", () => {

@@ -2,13 +2,26 @@
 // orchestrator's answer changes (history, open tasks, status). No I/O and no clock of its own.
 import type { OrchestratorAction } from "./actions.js";
 import { EventType, history, type HistoryEvent } from "./history.js";
-import type { InstanceRecord, OpenTask, PendingEvent, RetryProgress } from "./instance.js";
+import type {
+  CallTarget,
+  InstanceRecord,
+  OpenTask,
+  PendingEvent,
+  RetryProgress,
+} from "./instance.js";
 import type { OrchestratorOutcome } from "./orchestrator-outcome.js";
 import { retryDelayMs, retryWindowClosed } from "./retry-policy.js";
 
 export interface ActivityWork {
   seq: number;
   name: string;
+  input: string | undefined;
+}
+
+export interface SubOrchestrationWork {
+  seq: number;
+  name: string;
+  instanceId: string;
   input: string | undefined;
 }
 
@@ -29,6 +42,7 @@ export interface EpisodePlan {
   stale: PendingEvent[];
   record: InstanceRecord;
   activities: ActivityWork[];
+  subOrchestrations: SubOrchestrationWork[];
   timers: TimerWork[];
   /** Failures to deliver next episode without running the activity (retry timeout ran out). */
   immediateFailures: PendingEvent[];
@@ -52,7 +66,11 @@ function isTaskEvent(event: PendingEvent): event is Extract<PendingEvent, { seq:
  * first, keeps the engine's numbering in step with the library's.
  */
 function takesRetrySequence(task: OpenTask, event: PendingEvent): boolean {
-  if (event.kind === "taskFailed") return task.kind === "activity" && task.retry !== undefined;
+  if (event.kind === "taskFailed") {
+    return (
+      (task.kind === "activity" || task.kind === "subOrchestration") && task.retry !== undefined
+    );
+  }
   if (event.kind === "timerFired") return task.kind === "retryTimer";
   return false;
 }
@@ -77,6 +95,7 @@ export function planEpisode(
     stale: [],
     record: rec,
     activities: [],
+    subOrchestrations: [],
     timers: [],
     immediateFailures: [],
     needsReplay: false,
@@ -125,13 +144,25 @@ function deliver(plan: EpisodePlan, event: PendingEvent, now: Date): void {
   if (!isTaskEvent(event)) return;
   const task = rec.openTasks[event.seq]!;
   delete rec.openTasks[event.seq];
+  const isSub = task.kind === "subOrchestration";
   if (event.kind === "taskCompleted") {
-    plan.delivered.push(history.taskCompleted(at, event.seq, event.result));
+    plan.delivered.push(
+      isSub
+        ? history.subOrchestrationCompleted(at, event.seq, event.result)
+        : history.taskCompleted(at, event.seq, event.result),
+    );
     return;
   }
   if (event.kind === "taskFailed") {
-    plan.delivered.push(history.taskFailed(at, event.seq, event.reason, event.details));
-    if (task.kind === "activity" && task.retry !== undefined) {
+    plan.delivered.push(
+      isSub
+        ? history.subOrchestrationFailed(at, event.seq, event.reason, event.details)
+        : history.taskFailed(at, event.seq, event.reason, event.details),
+    );
+    if (
+      (task.kind === "activity" || task.kind === "subOrchestration") &&
+      task.retry !== undefined
+    ) {
       const retry: RetryProgress = {
         ...task.retry,
         failures: task.retry.failures + 1,
@@ -141,38 +172,68 @@ function deliver(plan: EpisodePlan, event: PendingEvent, now: Date): void {
       const closed = retryWindowClosed(retry.policy, retry.firstAttemptAt, now);
       const fireAt = closed ? at : addMs(at, retryDelayMs(retry.policy, retry.failures));
       const timerSeq = rec.nextSeq++;
+      const target: CallTarget =
+        task.kind === "activity"
+          ? { kind: "activity", name: task.name, input: task.input }
+          : {
+              kind: "subOrchestration",
+              name: task.name,
+              input: task.input,
+              instanceId: task.instanceId,
+            };
       plan.decided.push(history.timerCreated(at, timerSeq, fireAt));
-      rec.openTasks[timerSeq] = {
-        kind: "retryTimer",
-        fireAt,
-        name: task.name,
-        input: task.input,
-        retry,
-      };
+      rec.openTasks[timerSeq] = { kind: "retryTimer", fireAt, target, retry };
       plan.timers.push({ seq: timerSeq, fireAt });
     }
     return;
   }
   // timerFired
-  if (task.kind === "activity") return;
+  if (task.kind !== "timer" && task.kind !== "retryTimer") return;
   plan.delivered.push(history.timerFired(at, event.seq, task.fireAt));
   if (task.kind !== "retryTimer" || task.retry.failures >= task.retry.policy.maxNumberOfAttempts)
     return;
   const seq = rec.nextSeq++;
-  plan.decided.push(history.taskScheduled(at, seq, task.name, task.input));
-  rec.openTasks[seq] = { kind: "activity", name: task.name, input: task.input, retry: task.retry };
-  if (retryWindowClosed(task.retry.policy, task.retry.firstAttemptAt, now)) {
+  const { target, retry } = task;
+  if (target.kind === "activity") {
+    plan.decided.push(history.taskScheduled(at, seq, target.name, target.input));
+    rec.openTasks[seq] = { kind: "activity", name: target.name, input: target.input, retry };
+  } else {
+    const instanceId = target.instanceId ?? childInstanceId(rec, seq);
+    plan.decided.push(
+      history.subOrchestrationCreated(at, seq, target.name, instanceId, target.input),
+    );
+    rec.openTasks[seq] = {
+      kind: "subOrchestration",
+      name: target.name,
+      input: target.input,
+      instanceId,
+      retry,
+    };
+  }
+  if (retryWindowClosed(retry.policy, retry.firstAttemptAt, now)) {
     plan.immediateFailures.push({
       kind: "taskFailed",
       executionId: rec.executionId,
       seq,
-      reason:
-        task.retry.lastReason ?? `Activity function '${task.name}' failed: retry timeout expired`,
-      details: task.retry.lastDetails ?? "",
+      reason: retry.lastReason ?? `Function '${target.name}' failed: retry timeout expired`,
+      details: retry.lastDetails ?? "",
     });
+  } else if (target.kind === "activity") {
+    plan.activities.push({ seq, name: target.name, input: target.input });
   } else {
-    plan.activities.push({ seq, name: task.name, input: task.input });
+    const open = rec.openTasks[seq] as Extract<OpenTask, { kind: "subOrchestration" }>;
+    plan.subOrchestrations.push({
+      seq,
+      name: target.name,
+      instanceId: open.instanceId,
+      input: target.input,
+    });
   }
+}
+
+/** Instance id of a sub-orchestration started without one: unique per parent and sequence number. */
+export function childInstanceId(parent: InstanceRecord, seq: number): string {
+  return `${parent.instanceId}:${parent.executionId.slice(0, 8)}:${seq}`;
 }
 
 /** Everything one episode changes, ready to be committed. */
@@ -181,6 +242,7 @@ export interface EpisodeResult {
   /** Events to append to the execution's history, in order. */
   appended: HistoryEvent[];
   activities: ActivityWork[];
+  subOrchestrations: SubOrchestrationWork[];
   timers: TimerWork[];
   /** Set when the orchestrator called continueAsNew: the next execution's input. */
   continueAsNew?: { input: string | undefined };
@@ -191,7 +253,7 @@ export interface EpisodeResult {
 function unsupportedMessage(actionType: number): string {
   return (
     `devhost's Durable runtime does not support orchestrator action type ${actionType} ` +
-    "(sub-orchestrations, entities and callHttp are not available locally)."
+    "(entities and callHttp are not available locally)."
   );
 }
 
@@ -230,6 +292,7 @@ export function completeEpisode(
     record: rec,
     appended,
     activities: [...plan.activities],
+    subOrchestrations: [...plan.subOrchestrations],
     timers: [...plan.timers],
     carriedEvents: [],
   };
@@ -259,6 +322,29 @@ export function completeEpisode(
           result.activities.push({ seq, name: action.functionName, input: action.input });
           break;
         }
+        case "subOrchestration": {
+          const seq = rec.nextSeq++;
+          const instanceId = action.instanceId ?? childInstanceId(rec, seq);
+          appended.push(
+            history.subOrchestrationCreated(at, seq, action.functionName, instanceId, action.input),
+          );
+          const task: OpenTask = {
+            kind: "subOrchestration",
+            name: action.functionName,
+            input: action.input,
+            instanceId,
+          };
+          if (action.retry !== undefined)
+            task.retry = { policy: action.retry, failures: 0, firstAttemptAt: at };
+          rec.openTasks[seq] = task;
+          result.subOrchestrations.push({
+            seq,
+            name: action.functionName,
+            instanceId,
+            input: action.input,
+          });
+          break;
+        }
         case "timer": {
           const seq = rec.nextSeq++;
           if (action.isCanceled) break;
@@ -286,6 +372,7 @@ export function completeEpisode(
     rec.openTasks = {};
     appended.push(history.orchestratorCompleted(at), history.executionFailed(at, error, ""));
     result.activities = [];
+    result.subOrchestrations = [];
     result.timers = [];
   } else if (outcome.done && continueInput !== undefined) {
     rec.status = "ContinuedAsNew";
@@ -297,6 +384,7 @@ export function completeEpisode(
     result.continueAsNew = continueInput;
     result.carriedEvents = unconsumedEvents([...committed, ...appended], outcome.actions);
     result.activities = [];
+    result.subOrchestrations = [];
     result.timers = [];
   } else if (outcome.done) {
     rec.status = "Completed";
@@ -304,6 +392,7 @@ export function completeEpisode(
     rec.openTasks = {};
     appended.push(history.orchestratorCompleted(at), history.executionCompleted(at, rec.output));
     result.activities = [];
+    result.subOrchestrations = [];
     result.timers = [];
   } else {
     rec.status = "Running";

@@ -10,6 +10,9 @@ export const EventType = {
   TaskScheduled: 4,
   TaskCompleted: 5,
   TaskFailed: 6,
+  SubOrchestrationInstanceCreated: 7,
+  SubOrchestrationInstanceCompleted: 8,
+  SubOrchestrationInstanceFailed: 9,
   TimerCreated: 10,
   TimerFired: 11,
   OrchestratorStarted: 12,
@@ -40,6 +43,8 @@ export interface HistoryEvent {
   Reason?: string;
   Details?: string;
   OrchestrationStatus?: string;
+  /** Sub-orchestration instance id (SubOrchestrationInstanceCreated). */
+  InstanceId?: string;
 }
 
 const eventTypeNames = new Map<number, string>(
@@ -92,6 +97,30 @@ export const history = {
     event(EventType.TaskCompleted, at, { TaskScheduledId: scheduledId, Result: result }),
   taskFailed: (at: string, scheduledId: number, reason: string, details: string) =>
     event(EventType.TaskFailed, at, {
+      TaskScheduledId: scheduledId,
+      Reason: reason,
+      Details: details,
+    }),
+  subOrchestrationCreated: (
+    at: string,
+    id: number,
+    name: string,
+    instanceId: string,
+    input: string | undefined,
+  ) =>
+    event(EventType.SubOrchestrationInstanceCreated, at, {
+      EventId: id,
+      Name: name,
+      InstanceId: instanceId,
+      ...(input === undefined ? {} : { Input: input }),
+    }),
+  subOrchestrationCompleted: (at: string, scheduledId: number, result: string) =>
+    event(EventType.SubOrchestrationInstanceCompleted, at, {
+      TaskScheduledId: scheduledId,
+      Result: result,
+    }),
+  subOrchestrationFailed: (at: string, scheduledId: number, reason: string, details: string) =>
+    event(EventType.SubOrchestrationInstanceFailed, at, {
       TaskScheduledId: scheduledId,
       Reason: reason,
       Details: details,

@@ -46,17 +46,36 @@ export interface RetryProgress {
   lastDetails?: string;
 }
 
+/** What a retried task calls: an activity, or a sub-orchestration. */
+export type CallTarget =
+  | { kind: "activity"; name: string; input: string | undefined }
+  | {
+      kind: "subOrchestration";
+      name: string;
+      input: string | undefined;
+      instanceId: string | undefined;
+    };
+
 /** Work the instance is waiting on, keyed by sequence number. */
 export type OpenTask =
   | { kind: "activity"; name: string; input: string | undefined; retry?: RetryProgress }
-  | { kind: "timer"; fireAt: string; actionIndex: number }
   | {
-      kind: "retryTimer";
-      fireAt: string;
+      kind: "subOrchestration";
       name: string;
       input: string | undefined;
-      retry: RetryProgress;
-    };
+      instanceId: string;
+      retry?: RetryProgress;
+    }
+  | { kind: "timer"; fireAt: string; actionIndex: number }
+  | { kind: "retryTimer"; fireAt: string; target: CallTarget; retry: RetryProgress };
+
+/** The orchestration that started this one as a sub-orchestration. */
+export interface ParentLink {
+  instanceId: string;
+  executionId: string;
+  /** Sequence number of the parent's task waiting on this instance. */
+  seq: number;
+}
 
 export interface InstanceRecord {
   instanceId: string;
@@ -78,6 +97,7 @@ export interface InstanceRecord {
   /** Committed history events of this execution. */
   historyLength: number;
   openTasks: Record<string, OpenTask>;
+  parent?: ParentLink;
 }
 
 /** Something that happened to an instance and is not yet in its history. */

@@ -1,5 +1,6 @@
 // The orchestrationTrigger value the Durable extension sends an out-of-process worker.
 import type { HistoryEvent } from "./history.js";
+import type { InstanceRecord } from "./instance.js";
 
 /** ReplaySchema V3: compound actions kept, timer and HTTP polling settings honoured. */
 const UPPER_SCHEMA_VERSION = 2;
@@ -29,8 +30,7 @@ export interface OrchestrationInput {
  * committed history marked as played, then this episode's new events.
  */
 export function orchestrationInput(
-  instanceId: string,
-  input: string | undefined,
+  record: Pick<InstanceRecord, "instanceId" | "input" | "parent">,
   committed: readonly HistoryEvent[],
   fresh: readonly HistoryEvent[],
 ): OrchestrationInput {
@@ -39,10 +39,10 @@ export function orchestrationInput(
       ...committed.map((e) => ({ ...e, IsPlayed: true })),
       ...fresh.map((e) => ({ ...e, IsPlayed: false })),
     ],
-    input: input === undefined ? undefined : (JSON.parse(input) as unknown),
-    instanceId,
+    input: record.input === undefined ? undefined : (JSON.parse(record.input) as unknown),
+    instanceId: record.instanceId,
     isReplaying: committed.length > 0,
-    parentInstanceId: null,
+    parentInstanceId: record.parent?.instanceId ?? null,
     upperSchemaVersion: UPPER_SCHEMA_VERSION,
     upperSchemaVersionNew: UPPER_SCHEMA_VERSION,
     longRunningTimerIntervalDuration: LONG_TIMER_INTERVAL,

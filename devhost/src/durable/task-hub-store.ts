@@ -14,6 +14,7 @@ import {
   isRuntimeStatus,
   type InstanceRecord,
   type OpenTask,
+  type ParentLink,
   type PendingEvent,
   type RuntimeStatus,
 } from "./instance.js";
@@ -79,6 +80,7 @@ interface EngineState {
   knownActions: number;
   historyLength: number;
   openTasks: Record<string, OpenTask>;
+  parent?: ParentLink;
 }
 
 function isEngineState(value: unknown): value is EngineState {
@@ -114,6 +116,7 @@ function toInstanceEntity(
     historyLength: record.historyLength,
     openTasks: record.openTasks,
   };
+  if (record.parent !== undefined) state.parent = record.parent;
   putText(props, "State", JSON.stringify(state));
   return props;
 }

@@ -123,6 +123,17 @@ describe("durable orchestrations on devhost", () => {
     expect(done.output).toEqual({ first: 2, both: [2, 4], last: 200 });
   });
 
+  it("runs sub-orchestrations and reports a failing child to its parent", async () => {
+    const id = await dh.start("parent");
+    const done = await dh.waitFor(id, ["Completed", "Failed"]);
+    expect(done.runtimeStatus).toBe("Completed");
+    const output = done.output as { child: number; named: number; error: string };
+    expect(output).toMatchObject({ child: 28, named: 4 });
+    expect(output.error).toContain("orchestrator exploded");
+    const named = await dh.status(`${id}-named`);
+    expect(named.body).toMatchObject({ runtimeStatus: "Completed", output: 4, name: "chain" });
+  });
+
   it("fires a durable timer no earlier than its fire time", async () => {
     const id = await dh.start("sleep", 1_200);
     const done = await dh.waitFor(id, ["Completed", "Failed"]);
