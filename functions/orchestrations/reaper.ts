@@ -33,12 +33,21 @@ export async function reapStaleNodes(_timer: Timer, context: InvocationContext):
         nodeId: node.id,
         reason: `node ${node.id} stopped heartbeating`,
       };
-      await client.raiseEvent(job.id, "nodeLost", event);
-      context.info("job lost with its node", {
-        jobId: job.id,
-        nodeId: node.id,
-        attempt: job.attempt,
-      });
+      try {
+        await client.raiseEvent(job.id, "nodeLost", event);
+        context.info("job lost with its node", {
+          jobId: job.id,
+          nodeId: node.id,
+          attempt: job.attempt,
+        });
+      } catch (error) {
+        // One job's missing or broken instance must not keep the others on this node waiting.
+        context.warn("could not report a lost job", {
+          jobId: job.id,
+          nodeId: node.id,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
   }
 }
