@@ -6,7 +6,6 @@ import { OwnerPolicySchema, type Isolation, type OwnerPolicy } from "@wastecompu
 import { AgentApi } from "./agent-api.js";
 import { ApiClient, ApiUnreachableError } from "./api-client.js";
 import { ConfigError, DEFAULT_DRAIN_DEADLINE_SEC, DEFAULT_KILL_GRACE_SEC, DEFAULT_OUTPUT_CAP_BYTES, defaultStateDir, defaultWorkRoot, loadConfig, requireFields, type AgentConfig } from "./config.js";
-import { detectHardware } from "./detect.js";
 import { resolveRunAs } from "./identity.js";
 import { Output } from "./output.js";
 import { QueuePoller, openQueue } from "./poller.js";
@@ -71,6 +70,7 @@ program
   .description("print this machine's hardware spec (CPU, memory, GPUs, OS, benchmark score) as JSON")
   .action(async (_options, command: Command) => {
     const output = outputFor(command);
+    const { detectHardware } = await import("./detect.js");
     output.result(await detectHardware());
   });
 
@@ -99,6 +99,8 @@ program
     });
     output.event("detecting", {});
     const host = probeHost();
+    // Loaded on demand: systeminformation is large and `run` never needs it.
+    const { detectHardware } = await import("./detect.js");
     const [hardware, isolation] = await Promise.all([detectHardware(), chooseIsolation(host, output)]);
     const request = buildRegisterRequest({ name: options.name, region: options.region, timeZone: options.timezone, slots: options.slots, policy, agentVersion: AGENT_VERSION }, hardware, isolation);
     const client = new ApiClient({ baseUrl: options.api, bearer: options.key, onRetry: (r) => output.status(`API unreachable (${r.reason}); retrying in ${(r.delayMs / 1000).toFixed(1)} s`) });

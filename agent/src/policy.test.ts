@@ -35,6 +35,11 @@ describe("owner policy", () => {
     expect(monitor.decide(0.2, noon)).toMatchObject({ acceptWork: true, evict: false });
   });
 
+  it("a threshold of 1 never pauses, even on a fully busy machine", () => {
+    const monitor = new OwnerPolicyMonitor({ ...policy, maxOwnerLoad: 1 }, "UTC");
+    for (let i = 0; i < 5; i++) expect(monitor.decide(1, noon)).toMatchObject({ acceptWork: true, evict: false });
+  });
+
   it("never evicts when the policy says not to", () => {
     const monitor = new OwnerPolicyMonitor({ ...policy, evictOnOwnerLoad: false }, "UTC");
     for (let i = 0; i < 10; i++) expect(monitor.decide(1, noon).evict).toBe(false);

@@ -44,9 +44,9 @@ export class OwnerPolicyMonitor {
     private readonly timeZone: string,
   ) {}
 
-  /** One sample: `load` is the owner's load 0..1 (see `ownerLoad`). */
+  /** One sample: `load` is the owner's load 0..1 (see `ownerLoad`). A threshold of 1 never pauses. */
   decide(load: number, now: Date): PolicyDecision {
-    const overloaded = load >= this.policy.maxOwnerLoad;
+    const overloaded = this.policy.maxOwnerLoad < 1 && load >= this.policy.maxOwnerLoad;
     this.highStreak = overloaded ? this.highStreak + 1 : 0;
     const hour = localHour(now, this.timeZone);
     if (!withinAllowedHours(hour, this.policy.allowedHours)) {

@@ -1,6 +1,7 @@
 import type { DispatchMessage } from "@wastecompute/contracts";
 import { describe, expect, it } from "vitest";
-import { FAST_POLL_MS, SLOW_POLL_MS, QueuePoller, decodeDispatch, idlePollDelayMs, openQueue, type DispatchQueue } from "./poller.js";
+import { MemoryQueue } from "../test/support/memory-queue.js";
+import { FAST_POLL_MS, SLOW_POLL_MS, QueuePoller, decodeDispatch, idlePollDelayMs, openQueue } from "./poller.js";
 
 const job: DispatchMessage = {
   kind: "job",
@@ -17,45 +18,6 @@ const job: DispatchMessage = {
   gpuIndexes: [],
 };
 const encoded = Buffer.from(JSON.stringify(job)).toString("base64");
-
-/** A queue in memory with Storage Queue semantics for receive, update and delete. */
-class MemoryQueue implements DispatchQueue {
-  items: Array<{ messageId: string; popReceipt: string; messageText: string; dequeueCount: number; visibleAt: number }> = [];
-  receives = 0;
-  updates = 0;
-  deleted: string[] = [];
-  failNext = 0;
-  add(text: string) {
-    this.items.push({ messageId: `m${this.items.length}`, popReceipt: "p0", messageText: text, dequeueCount: 0, visibleAt: 0 });
-  }
-  async receiveMessages(options: { visibilityTimeout: number }) {
-    this.receives++;
-    if (this.failNext > 0) {
-      this.failNext--;
-      throw new Error("ECONNREFUSED");
-    }
-    const item = this.items.find((i) => i.visibleAt <= Date.now());
-    if (!item) return { receivedMessageItems: [] };
-    item.dequeueCount++;
-    item.visibleAt = Date.now() + options.visibilityTimeout * 1000;
-    item.popReceipt = `p${item.dequeueCount}`;
-    return { receivedMessageItems: [{ ...item }] };
-  }
-  async updateMessage(messageId: string, popReceipt: string, _m: string | undefined, visibilityTimeout: number) {
-    const item = this.items.find((i) => i.messageId === messageId && i.popReceipt === popReceipt);
-    if (!item) throw new Error("404 pop receipt mismatch");
-    this.updates++;
-    item.visibleAt = Date.now() + visibilityTimeout * 1000;
-    item.popReceipt = `${popReceipt}u`;
-    return { popReceipt: item.popReceipt };
-  }
-  async deleteMessage(messageId: string, popReceipt: string) {
-    const index = this.items.findIndex((i) => i.messageId === messageId && i.popReceipt === popReceipt);
-    if (index < 0) throw new Error("404 pop receipt mismatch");
-    this.items.splice(index, 1);
-    this.deleted.push(messageId);
-  }
-}
 
 describe("queue poller", () => {
   it("polls fast while recently active, then slows to at most a second", () => {

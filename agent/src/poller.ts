@@ -1,9 +1,9 @@
 // Pulls dispatch messages from the node's own Storage Queue: fast polling while recently busy,
 // backing off to at most a second when idle, longer on errors; holds a message's visibility while
 // its job runs; recognises duplicate deliveries.
-import { QueueClient } from "@azure/storage-queue";
 import { DispatchMessageSchema, type DispatchMessage, type QueueAccess } from "@wastecompute/contracts";
 import { Backoff, sleep, type BackoffOptions } from "./backoff.js";
+import { QueueHttpError, RestQueue } from "./queue-rest.js";
 
 /** An idle agent polls this often at first, so a job placed on it starts within ~0.5 s. */
 export const FAST_POLL_MS = 250;
@@ -29,7 +29,7 @@ export function openQueue(access: QueueAccess): DispatchQueue {
   if (access.mode !== "sas" || !access.queueUrl) {
     throw new Error(`queue access mode "${access.mode}" is not supported by this agent version (needs "sas" with a queue URL)`);
   }
-  return new QueueClient(access.queueUrl);
+  return new RestQueue(access.queueUrl);
 }
 
 /** Delay before the next poll after `emptyPolls` empty answers in a row. */
@@ -48,6 +48,8 @@ export function decodeDispatch(text: string): DispatchMessage {
 /** A received message: its job, and how to hold or finish it on the queue. */
 export interface Delivery {
   message: DispatchMessage;
+  /** The queue message's id: the same id again means the message reappeared, not a second copy. */
+  messageId: string;
   dequeueCount: number;
   /** Keeps the message invisible until `complete`. */
   hold(): void;
@@ -55,6 +57,8 @@ export interface Delivery {
   complete(): Promise<void>;
   /** Makes the message visible again at once, for another agent or a later pull. */
   release(): Promise<void>;
+  /** Stops holding without touching the message (a newer delivery replaced this one). */
+  dropHold(): Promise<void>;
 }
 
 /** Polls one queue; `setQueue` swaps in refreshed access without dropping held messages. */
@@ -111,6 +115,7 @@ export class QueuePoller {
     const renewEveryMs = (this.visibilitySec * 1000) / 3;
     return {
       message,
+      messageId: item.messageId,
       dequeueCount: item.dequeueCount,
       hold: () => {
         timer ??= setInterval(() => {
@@ -119,7 +124,12 @@ export class QueuePoller {
             .then((answer) => {
               if (answer.popReceipt) popReceipt = answer.popReceipt;
             })
-            .catch((error: unknown) => this.log("queue.renew_failed", { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error) }));
+            .catch((error: unknown) => {
+              // A read+process SAS cannot update messages: stop trying. The message reappears after
+              // the visibility timeout and the worker adopts that delivery (duplicate tracking).
+              if (error instanceof QueueHttpError && error.status === 403) clearInterval(timer);
+              this.log("queue.renew_failed", { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error), renewing: !(error instanceof QueueHttpError && error.status === 403) });
+            });
         }, renewEveryMs);
         timer.unref();
       },
@@ -129,6 +139,10 @@ export class QueuePoller {
         await this.queue.deleteMessage(item.messageId, popReceipt).catch((error: unknown) => {
           this.log("queue.delete_failed", { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error) });
         });
+      },
+      dropHold: async () => {
+        clearInterval(timer);
+        await renewing;
       },
       release: async () => {
         clearInterval(timer);

@@ -300,8 +300,9 @@ export async function runSandboxed(spec: SandboxSpec, options: SandboxRunOptions
   })().catch(() => undefined);
   const exit = await child.exited;
   exited = true;
-  // A background process may still hold the pipe (in "none" isolation): stop it, then stop reading.
-  signalTree(child.pid, "SIGKILL");
+  // A background process may still hold the pipe in "none" isolation: kill its process group.
+  // (Under bwrap the pid namespace died with the job.)
+  if (options.isolation === "none" && child.pid > 0) killGroup(child.pid);
   await Promise.race([pump, new Promise((r) => setTimeout(r, options.drainMs ?? POST_EXIT_DRAIN_MS))]);
   clearTimeout(timeout);
   clearTimeout(killTimer);
@@ -321,6 +322,14 @@ export async function runSandboxed(spec: SandboxSpec, options: SandboxRunOptions
     wallSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
     ...used,
   };
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
 }
 
 function signalName(number: number): string | undefined {

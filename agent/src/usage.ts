@@ -33,7 +33,7 @@ export class UsageAccumulator {
   }
 }
 
-/** Samples a running job's process tree every `intervalMs` until stopped. */
+/** Samples a running job's process tree every `intervalMs` until stopped (a job shorter than one interval reports zero). */
 export function trackJobUsage(rootPid: number, intervalMs = USAGE_SAMPLE_INTERVAL_MS): { stop(): JobUsageSample; current(): JobUsageSample } {
   const accumulator = new UsageAccumulator();
   const sample = () => {
@@ -43,7 +43,6 @@ export function trackJobUsage(rootPid: number, intervalMs = USAGE_SAMPLE_INTERVA
       // /proc unavailable (non-Linux): usage stays at zero
     }
   };
-  sample();
   const timer = setInterval(sample, intervalMs);
   timer.unref();
   return {

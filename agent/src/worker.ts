@@ -37,6 +37,7 @@ export interface WorkerDeps {
 
 interface RunningEntry {
   message: DispatchMessage;
+  /** The latest delivery of the job's message (replaced when it is redelivered). */
   delivery: Delivery;
   stop: AbortController;
   done: Promise<void>;
@@ -132,7 +133,8 @@ export class Worker {
       this.pullAbort = new AbortController();
       const delivery = await this.deps.poller.next(this.pullAbort.signal);
       if (!delivery) continue;
-      if (this.draining || !this.policyAllows) await delivery.release();
+      const redelivery = this.running.has(delivery.message.jobId);
+      if ((this.draining || !this.policyAllows) && !redelivery) await delivery.release();
       else await this.accept(delivery);
     }
   }
@@ -140,9 +142,22 @@ export class Worker {
   private async accept(delivery: Delivery): Promise<void> {
     const { message } = delivery;
     const key = deliveryKey(message.jobId, message.attempt);
-    if (this.seen.has(key) || this.running.has(message.jobId)) {
+    const current = this.running.get(message.jobId);
+    if (current && current.message.attempt === message.attempt && current.delivery.messageId === delivery.messageId) {
+      // The message came back while its job runs (its visibility could not be held): keep the newest
+      // delivery, whose pop receipt is the one that can delete it when the job ends.
+      this.deps.log("job.redelivered_while_running", { jobId: message.jobId, attempt: message.attempt });
+      await current.delivery.dropHold();
+      current.delivery = delivery;
+      delivery.hold();
+      return;
+    }
+    if (this.seen.has(key) || current) {
       this.deps.log("job.duplicate_delivery", { jobId: message.jobId, attempt: message.attempt }, "warn");
-      if (!this.running.has(message.jobId)) await delivery.complete();
+      // A copy of an attempt this agent has taken is deleted; another attempt of a job still
+      // running here goes back for the platform to sort out (it abandons ours by heartbeat).
+      if (this.seen.has(key)) await delivery.complete();
+      else await delivery.release();
       return;
     }
     this.seen.add(key);
@@ -172,7 +187,9 @@ export class Worker {
       s.running.push({ jobId: message.jobId, attempt: message.attempt, leaseToken: message.leaseToken, startedAt: new Date().toISOString(), command: message.command.slice(0, 200) });
       s.status = "busy";
     });
-    const done = runJob(message, runnerDeps, stop)
+    const entry: RunningEntry = { message, delivery, stop, done: Promise.resolve(), pid: () => pid };
+    this.running.set(message.jobId, entry);
+    entry.done = runJob(message, runnerDeps, stop)
       .catch((error: unknown): JobReport => {
         this.deps.log("job.error", { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error) }, "error");
         return { kind: "abandoned", jobId: message.jobId, attempt: message.attempt, reason: "agent error" };
@@ -180,7 +197,7 @@ export class Worker {
       .then(async (report) => {
         if (report.kind === "refused") this.deps.log("job.refused", { jobId: report.jobId, attempt: report.attempt, reason: report.reason }, "warn");
         if (report.kind === "finished") this.finishedJobsCpu += report.finish.cpuSeconds;
-        await delivery.complete();
+        await entry.delivery.complete();
         this.running.delete(message.jobId);
         await this.store.update((s) => {
           s.running = s.running.filter((r) => r.jobId !== message.jobId);
@@ -196,7 +213,6 @@ export class Worker {
         this.heartbeat.beatNow();
         this.wake();
       });
-    this.running.set(message.jobId, { message, delivery, stop, done, pid: () => pid });
     this.heartbeat.beatNow();
   }
 
