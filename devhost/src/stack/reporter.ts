@@ -3,6 +3,8 @@
 import pc from "picocolors";
 
 export interface Reporter {
+  /** Pads child-name prefixes to the longest of `names`, so output columns line up. */
+  alignNames(names: readonly string[]): void;
   /** One line of a child's output. */
   output(name: string, line: string): void;
   starting(part: string): void;
@@ -18,7 +20,7 @@ export interface ReporterOptions {
   write(text: string): void;
 }
 
-const NAME_WIDTH = 8;
+const MIN_NAME_WIDTH = 8;
 
 export function createReporter({ color, write }: ReporterOptions): Reporter {
   const colors = pc.createColors(color);
@@ -40,9 +42,13 @@ export function createReporter({ color, write }: ReporterOptions): Reporter {
     return paint;
   };
   const line = (text: string): void => write(`${text}\n`);
+  let nameWidth = MIN_NAME_WIDTH;
   return {
+    alignNames: (names) => {
+      nameWidth = Math.max(MIN_NAME_WIDTH, ...names.map((name) => name.length));
+    },
     output: (name, text) =>
-      line(`${colorFor(name)(name.padEnd(NAME_WIDTH))} ${colors.dim("|")} ${text}`),
+      line(`${colorFor(name)(name.padEnd(nameWidth))} ${colors.dim("|")} ${text}`),
     starting: (part) => line(colors.dim(`… starting ${part}`)),
     ready: (part, detail, elapsedMs) =>
       line(

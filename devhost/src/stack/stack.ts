@@ -185,6 +185,7 @@ export async function runStack(options: StackOptions): Promise<number> {
     const { config, baseDir } = await loadStackConfig(options.configPath);
     const external = externalParts(env);
     const services = selectedServices(config, options.skip, reporter);
+    reporter.alignNames(["azurite", "cosmos", "host", ...services.map((service) => service.name)]);
     const core = corePortSpecs(config.portEnvPrefix).filter(
       (spec) =>
         (spec.key.startsWith("AZURITE_") ? external.storageConnectionString === undefined : true) &&
