@@ -71,6 +71,36 @@ function historyRowKey(executionId: string, index: number): string {
   return `h|${executionId}|${String(index).padStart(8, "0")}`;
 }
 
+/** Characters of history JSON per row, well inside the 1 MiB entity limit (UTF-16 counted). */
+const HISTORY_ROW_CHARS = 400_000;
+
+/**
+ * Splits an episode's events into rows (usually one), each keyed by the index of its first
+ * event, so an episode costs one write whatever its number of events.
+ */
+function historyGroups(
+  events: readonly HistoryEvent[],
+  startIndex: number,
+): { start: number; json: string }[] {
+  const groups: { start: number; json: string }[] = [];
+  let current: string[] = [];
+  let size = 0;
+  let start = startIndex;
+  events.forEach((event, offset) => {
+    const text = JSON.stringify(event);
+    if (current.length > 0 && size + text.length > HISTORY_ROW_CHARS) {
+      groups.push({ start, json: `[${current.join(",")}]` });
+      current = [];
+      size = 0;
+      start = startIndex + offset;
+    }
+    current.push(text);
+    size += text.length + 1;
+  });
+  if (current.length > 0) groups.push({ start, json: `[${current.join(",")}]` });
+  return groups;
+}
+
 function inboxRowKey(kind: "e" | "c"): string {
   return `w|${kind}|${String(Date.now()).padStart(15, "0")}-${randomUUID().slice(0, 8)}`;
 }
@@ -237,10 +267,14 @@ export class TaskHubStore {
     for await (const entity of this.table.listEntities<TableEntityProps>({
       queryOptions: { filter },
     })) {
-      const parsed: unknown = JSON.parse(getText(entity, "Event") ?? "null");
-      if (isHistoryEvent(parsed)) events.push(parsed);
+      const start = Number(String(entity.rowKey).slice(prefix.length));
+      // Rows from the committed length on belong to an episode whose commit did not finish; a
+      // row starting inside events already read is a leftover of such a commit, overwritten since.
+      if (!(start < length) || start > events.length) break;
+      if (start < events.length) continue;
+      const parsed: unknown = JSON.parse(getText(entity, "Events") ?? "[]");
+      if (Array.isArray(parsed)) events.push(...parsed.filter(isHistoryEvent));
     }
-    // Rows past the committed length belong to an episode whose commit did not finish.
     return events.slice(0, length);
   }
 
@@ -298,14 +332,14 @@ export class TaskHubStore {
   async commit(change: EpisodeCommit): Promise<string> {
     const pk = change.record.instanceId;
     const early: TransactionAction[] = [];
-    change.history.events.forEach((event, offset) => {
+    for (const group of historyGroups(change.history.events, change.history.startIndex)) {
       const props: TableEntityProps & { partitionKey: string; rowKey: string } = {
         partitionKey: pk,
-        rowKey: historyRowKey(change.history.executionId, change.history.startIndex + offset),
+        rowKey: historyRowKey(change.history.executionId, group.start),
       };
-      putText(props, "Event", JSON.stringify(event));
+      putText(props, "Events", group.json);
       early.push(["upsert", props, "Replace"]);
-    });
+    }
     for (const event of change.addInbox)
       early.push(["create", toInboxEntity(pk, event, inboxRowKey("e"))]);
     const instance = toInstanceEntity(change.record);
