@@ -3,6 +3,7 @@
 import type { Job, NodeOwnerView, NodePublic } from "@wastecompute/contracts";
 import type { JobDoc } from "../domain/model.js";
 import type { NodeDoc } from "../store/nodes.js";
+import { isOnline } from "../domain/node-availability.js";
 import { gridIntensityOf } from "./grid-intensity.js";
 
 export function jobView(job: JobDoc): Job {
@@ -55,10 +56,9 @@ export function jobView(job: JobDoc): Job {
 
 export type NodeStatus = NodePublic["status"];
 
-/** True while the node's last heartbeat is recent enough to trust it. */
+/** True while the node's last heartbeat is recent enough to trust it and the reaper has not taken it offline. */
 export function isNodeFresh(node: NodeDoc, now: Date, staleSec: number): boolean {
-  if (node.offlineSince !== undefined || node.lastHeartbeatAt === undefined) return false;
-  return now.getTime() - Date.parse(node.lastHeartbeatAt) <= staleSec * 1000;
+  return node.offlineSince === undefined && isOnline(node, now, staleSec);
 }
 
 export function nodeStatus(node: NodeDoc, now: Date, staleSec: number): NodeStatus {

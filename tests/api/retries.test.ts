@@ -17,6 +17,7 @@ beforeAll(async () => {
       WC_REAPER_SCHEDULE: "*/1 * * * * *",
       WC_PLACEMENT_RETRY_SEC: "1",
       WC_PLACEMENT_RETRY_MAX_SEC: "1",
+      WC_QUEUE_ACCESS_TTL_SEC: "8",
     },
   });
 });
@@ -32,6 +33,23 @@ async function agentOnline(name: string): Promise<ScriptedAgent> {
   agents.push(agent);
   return agent;
 }
+
+describe("queue access", () => {
+  it("hands a fresh queue SAS to a heartbeating agent before the old one expires", async () => {
+    const agent = await ScriptedAgent.register(stack.apiUrl, stack.keys.seller, { name: "sas" });
+    agents.push(agent);
+    const firstExpiry = Date.parse(agent.queue.expiresAt);
+    expect((await agent.heartbeat()).queue).toBeUndefined();
+    const refreshed = await eventually(
+      async () => (await agent.heartbeat()).queue,
+      "a refreshed queue SAS",
+      15_000,
+      500,
+    );
+    expect(Date.parse(refreshed.expiresAt)).toBeGreaterThan(firstExpiry);
+    expect(refreshed.queueName).toBe(`node-${agent.nodeId}`);
+  });
+});
 
 describe("placement failures", () => {
   it("expires a job no node can take before its queue timeout, without billing", async () => {

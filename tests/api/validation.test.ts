@@ -131,3 +131,43 @@ describe("malformed node registrations", () => {
     expect(await listAllNodes()).toEqual([]);
   });
 });
+
+describe("listing", () => {
+  it("pages a buyer's jobs newest first with a continuation token and filters by status", async () => {
+    for (const n of [1, 2, 3]) {
+      const made = await api(stack.apiUrl, "POST", "/api/jobs", {
+        key: stack.keys.buyer,
+        body: { command: `echo ${n}`, queueTimeoutSec: 600 },
+      });
+      expect(made.status).toBe(202);
+    }
+    const first = await api<JobList>(stack.apiUrl, "GET", "/api/jobs?limit=2", {
+      key: stack.keys.buyer,
+    });
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.items[0]!.command).toBe("echo 3");
+    expect(first.body.continuationToken).toBeTruthy();
+    const token = encodeURIComponent(first.body.continuationToken!);
+    const second = await api<JobList>(
+      stack.apiUrl,
+      "GET",
+      `/api/jobs?limit=2&continuationToken=${token}`,
+      { key: stack.keys.buyer },
+    );
+    expect(second.status, second.text).toBe(200);
+    const seen = [...first.body.items, ...second.body.items].map((j) => j.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    const queued = await api<JobList>(
+      stack.apiUrl,
+      "GET",
+      "/api/jobs?status=queued,placed&limit=100",
+      { key: stack.keys.buyer },
+    );
+    expect(queued.body.items.every((j) => ["queued", "placed"].includes(j.status))).toBe(true);
+    const none = await api<JobList>(stack.apiUrl, "GET", "/api/jobs?status=succeeded", {
+      key: stack.keys.buyer,
+    });
+    expect(none.body.items).toEqual([]);
+  });
+});

@@ -121,10 +121,11 @@ export class ScriptedAgent {
 
   /** Waits for the next dispatch message on this node's queue (read through the SAS URL). */
   async nextDispatch(timeoutMs = 30_000): Promise<DispatchMessage> {
-    if (this.queue.queueUrl === undefined) throw new Error("no queue SAS URL");
-    const queue = new QueueClient(this.queue.queueUrl);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      // The SAS may have been refreshed by a heartbeat since the last poll.
+      if (this.queue.queueUrl === undefined) throw new Error("no queue SAS URL");
+      const queue = new QueueClient(this.queue.queueUrl);
       const { receivedMessageItems } = await queue.receiveMessages({
         numberOfMessages: 1,
         visibilityTimeout: 30,
