@@ -1,5 +1,6 @@
 // The launcher end to end: real Azurite, the embedded Cosmos DB server and the devhost function
 // host running a fixture app, all on free ports with data in a temp folder.
+import { CosmosClient } from "@azure/cosmos";
 import { spawn } from "node:child_process";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
@@ -8,9 +9,12 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePorts, portAnswers } from "../../src/stack/ports.js";
+import { startAzurite } from "../support/azurite.js";
 import {
   cleanEnv,
   cliScript,
+  cosmosServerScript,
   fixtureAppDir,
   type LaunchedStack,
   launchStack,
@@ -225,6 +229,65 @@ describe("devhost stack", () => {
       expect(await stack.stop()).toBe(0);
     } finally {
       ownHost.close();
+    }
+  });
+
+  it("uses the Cosmos DB and storage named in the environment instead of starting its own", async () => {
+    const storage = await startAzurite();
+    const [cosmosPort] = await freePorts(1);
+    const ownDataDir = await mkdtemp(join(tmpdir(), "devhost-own-cosmos-"));
+    const ownCosmos = spawn(
+      process.execPath,
+      [
+        cosmosServerScript,
+        "--port",
+        String(cosmosPort),
+        "--snapshot",
+        join(ownDataDir, "snapshot.json"),
+      ],
+      { stdio: "ignore" },
+    );
+    try {
+      await expect.poll(() => portAnswers(cosmosPort!), { timeout: 30_000 }).toBe(true);
+      const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+      const stack = launchStack(
+        ["--config", await writeTempConfig(fixtureConfig()), "--data-dir", dataDir, "--free-ports"],
+        cleanEnv({
+          COSMOS_ENDPOINT: `http://127.0.0.1:${cosmosPort}`,
+          COSMOS_KEY: "any-key-works-locally",
+          AzureWebJobsStorage: storage.connectionString,
+        }),
+      );
+      running.push(stack);
+      const url = await hostUrl(stack);
+      const output = stack.output();
+      expect(output).toContain(
+        "using the storage account in AzureWebJobsStorage (Azurite not started)",
+      );
+      expect(output).toContain(
+        `using the Cosmos DB at http://127.0.0.1:${cosmosPort} from COSMOS_ENDPOINT (embedded server not started)`,
+      );
+      expect(output).not.toMatch(/starting (azurite|cosmos)/);
+      const put = await fetch(`${url}/api/notes/n2`, {
+        method: "PUT",
+        body: JSON.stringify({ text: "theirs" }),
+      });
+      expect(put.status).toBe(204);
+      const direct = new CosmosClient({ endpoint: `http://127.0.0.1:${cosmosPort}`, key: "k" });
+      const { resource } = await direct
+        .database("fixture")
+        .container("notes")
+        .item("n2", "n2")
+        .read();
+      expect(resource).toMatchObject({ id: "n2", text: "theirs" });
+      const logs = BlobServiceClient.fromConnectionString(
+        storage.connectionString,
+      ).getContainerClient("logs");
+      expect(await logs.exists()).toBe(true);
+      expect(await stack.stop()).toBe(0);
+    } finally {
+      ownCosmos.kill("SIGTERM");
+      await storage.stop();
     }
   });
 

@@ -9,6 +9,13 @@ import { fileURLToPath } from "node:url";
 export const repoRoot = resolve(fileURLToPath(new URL("../../../..", import.meta.url)));
 export const fixtureAppDir = resolve(fileURLToPath(new URL("../fixtures/app", import.meta.url)));
 export const cliScript = join(repoRoot, "devhost", "dist", "cli.js");
+export const cosmosServerScript = join(
+  repoRoot,
+  "devhost",
+  "dist",
+  "stack",
+  "cosmos-server-main.js",
+);
 
 /** Environment without anything that would switch parts of the stack to external services. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
