@@ -2,9 +2,13 @@
 // azd and Core Tools do. The root rules must also be harmless if applied to the staged package.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import ignore from "ignore";
+import ignorePackage from "ignore";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "./bicep-tree.js";
+
+// `ignore` is CommonJS whose typings declare an ES default export; under NodeNext the default
+// import is the module object, and the function sits on its `default` property too.
+const ignore = ignorePackage.default;
 
 const rootRules = ignore().add(readFileSync(join(repoRoot, ".funcignore"), "utf8"));
 
