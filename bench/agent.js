@@ -88,7 +88,7 @@ async function idleRss(root) {
     }),
     { mode: 0o600 },
   );
-  const child = spawn(process.execPath, [cli, "run", "--json", "--state-dir", join(root, "state"), "--work-root", join(root, "work")], {
+  const child = spawn(cli, ["run", "--json", "--state-dir", join(root, "state"), "--work-root", join(root, "work")], {
     env: { ...process.env, WC_AGENT_CONFIG: configFile },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 // wastecompute-agent: register this machine, run marketplace jobs in a sandbox, show status, drain.
 import { hostname } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";

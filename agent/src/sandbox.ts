@@ -1,9 +1,9 @@
 // The job sandbox: a pure bubblewrap (or plain limited subprocess) command builder, and the
 // spawner that starts it as a detached process group with stdout and stderr merged in order.
+import { execFile } from "node:child_process";
 import { existsSync, lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { constants } from "node:os";
 import { delimiter, join } from "node:path";
-import { execa } from "execa";
 import { RESERVED_ENV_PREFIXES } from "@wastecompute/contracts";
 import { signalTree } from "./process-tree.js";
 import { trackJobUsage } from "./usage.js";
@@ -205,7 +205,9 @@ export interface SandboxedProcess {
 }
 
 /** Starts a command line as its own process group, stdout and stderr into one output stream. */
-export function spawnCommand(line: CommandLine, cwd: string): SandboxedProcess {
+export async function spawnCommand(line: CommandLine, cwd: string): Promise<SandboxedProcess> {
+  // execa is loaded with the first job: an idle agent stays smaller.
+  const { execa } = await import("execa");
   const child = execa(line.file, line.args, {
     cwd,
     env: line.env,
@@ -271,7 +273,7 @@ const POST_EXIT_DRAIN_MS = 1_000;
 export async function runSandboxed(spec: SandboxSpec, options: SandboxRunOptions): Promise<SandboxResult> {
   const line = options.isolation === "bubblewrap" ? sandboxedCommand(spec, options.host) : unsandboxedCommand(spec, options.host);
   const startedAt = new Date();
-  const child = spawnCommand(line, spec.workDir);
+  const child = await spawnCommand(line, spec.workDir);
   const usage = trackJobUsage(child.pid);
   if (child.pid > 0) options.onSpawn?.(child.pid);
   let timedOut = false;
@@ -341,6 +343,8 @@ export async function bubblewrapWorks(host: HostLayout): Promise<{ ok: boolean; 
   if (!onPath("bwrap")) return { ok: false, reason: "bwrap is not on PATH (install the bubblewrap package)" };
   const args = ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-pid", "--unshare-net", "--die-with-parent"];
   if (host.unprivileged) args.push("--unshare-user");
-  const result = await execa("bwrap", [...args, "--", "true"], { reject: false, timeout: 5_000 });
-  return result.exitCode === 0 ? { ok: true, reason: "" } : { ok: false, reason: `bwrap cannot create a sandbox here: ${String(result.stderr).trim() || `exit ${result.exitCode}`}` };
+  const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    execFile("bwrap", [...args, "--", "true"], { timeout: 5_000 }, (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stderr }));
+  });
+  return result.code === 0 ? { ok: true, reason: "" } : { ok: false, reason: `bwrap cannot create a sandbox here: ${result.stderr.trim() || `exit ${result.code}`}` };
 }
