@@ -331,11 +331,12 @@ export class DurableEngine {
       rt.rerun = false;
       this.signal(rt.instanceId);
     } else if (
-      rt.stored !== undefined &&
-      isTerminal(rt.stored.record.status) &&
-      rt.pending.length === 0
+      rt.pending.length === 0 &&
+      !rt.queued &&
+      (rt.stored === undefined || isTerminal(rt.stored.record.status))
     ) {
-      // Finished instances are read from the table from now on.
+      // Finished (or unknown) instances are read from the table from now on.
+      rt.clearTimers();
       this.instances.delete(rt.instanceId);
     }
     this.pumpEpisodes();
@@ -448,7 +449,12 @@ export class DurableEngine {
   }
 
   private async runEpisode(rt: InstanceRuntime): Promise<void> {
-    if (this.stopped || !(await this.load(rt))) return;
+    if (this.stopped) return;
+    if (!(await this.load(rt))) {
+      // Results for an instance that no longer exists (purged meanwhile).
+      rt.pending = [];
+      return;
+    }
     await this.applyControls(rt);
     const stored = rt.stored as StoredInstance;
     const record = stored.record;
