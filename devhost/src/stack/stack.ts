@@ -1,17 +1,14 @@
 // `devhost stack`: starts the local stack in dependency order (Azurite, the embedded Cosmos DB
 // server, provisioning, the function host, then the configured services), supervises it, and
 // stops it in reverse order.
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { azuriteArgs, azuriteScript } from "./azurite.js";
-import { loadStackConfig, type ServiceConfig, type StackConfig } from "./config.js";
-import { readJsonValues } from "./json-values.js";
+import { loadStackConfig } from "./config.js";
+import { azuriteSpec, BIND_HOST, cosmosSpec, hostSpec, serviceSpec } from "./part-specs.js";
 import { freePorts, isPortFree } from "./ports.js";
 import { provisionCosmos, provisionStorage } from "./provision.js";
-import type { Readiness } from "./readiness.js";
 import type { Reporter } from "./reporter.js";
+import { prepareService, selectServices } from "./services.js";
 import { StackError } from "./stack-error.js";
 import {
   azuriteConnectionString,
@@ -26,7 +23,7 @@ import {
   stackValues,
   unsetPortCount,
 } from "./stack-plan.js";
-import { substitute, substituteAll, substituteRecord } from "./substitute.js";
+import { substitute, substituteRecord } from "./substitute.js";
 import {
   DEFAULT_RESTART_POLICY,
   type ProcessSpec,
@@ -38,7 +35,7 @@ export interface StackOptions {
   dataDir: string;
   /** Pick free ports for every port not set through the environment. */
   freePorts: boolean;
-  /** Names of configured services not to start. */
+  /** Names of configured services (or "host") not to start. */
   skip: readonly string[];
   env: NodeJS.ProcessEnv;
   reporter: Reporter;
@@ -46,80 +43,7 @@ export interface StackOptions {
   stopRequested: Promise<void>;
 }
 
-const BIND_HOST = "127.0.0.1";
-const CORE_READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
-const here = fileURLToPath(new URL(".", import.meta.url));
-const cliScript = join(here, "..", "cli.js");
-const cosmosServerScript = join(here, "cosmos-server-main.js");
-
-const exitWithParent = pathToFileURL(join(here, "exit-with-parent.js")).href;
-
-type Command = Pick<ProcessSpec, "command" | "args" | "ipc">;
-
-/** Runs Node with the Node running the stack, so that the child stops when the stack goes away. */
-function nodeChild(nodeArgs: readonly string[]): Command {
-  return { command: process.execPath, args: ["--import", exitWithParent, ...nodeArgs], ipc: true };
-}
-
-/** A configured command; "node" means the Node running the stack, so every child uses one version. */
-function serviceCommand(command: readonly string[]): Command {
-  const [first, ...rest] = command;
-  return first === "node" ? nodeChild(rest) : { command: first!, args: rest };
-}
-
-function serviceReadiness(service: ServiceConfig, values: Record<string, string>): Readiness {
-  if (service.once) return { kind: "exit" };
-  if (service.readyPattern !== undefined)
-    return { kind: "pattern", pattern: new RegExp(service.readyPattern) };
-  if (service.readyUrl !== undefined)
-    return { kind: "http", url: substitute(service.readyUrl, values), strict: false };
-  if (service.port !== undefined)
-    return { kind: "ports", host: BIND_HOST, ports: [Number(values[service.port.name])] };
-  return { kind: "none" };
-}
-
-/** Services not left out on the command line (a name also covers its `name-…` steps). */
-function selectedServices(
-  config: StackConfig,
-  skip: readonly string[],
-  reporter: Reporter,
-): ServiceConfig[] {
-  return config.services.filter((service) => {
-    // `--skip agent` also leaves out helper steps named agent-…
-    if (!skip.some((name) => service.name === name || service.name.startsWith(`${name}-`))) {
-      return true;
-    }
-    reporter.notice(`skipping ${service.name} (asked on the command line)`);
-    return false;
-  });
-}
-
-/**
- * Checked when the service's turn comes, so earlier steps can create what it needs: the values
- * it may use, or why it is skipped.
- */
-async function serviceValues(
-  service: ServiceConfig,
-  baseDir: string,
-  values: Readonly<Record<string, string>>,
-): Promise<{ values: Record<string, string> } | { skipBecause: string }> {
-  const path = (text: string): string => resolve(baseDir, substitute(text, values));
-  const missing = service.requires.find((file) => !existsSync(path(file)));
-  if (missing !== undefined)
-    return { skipBecause: `${missing} does not exist yet (build it first)` };
-  if (service.skipIfExists !== undefined && existsSync(path(service.skipIfExists))) {
-    return { skipBecause: `${service.skipIfExists} exists already` };
-  }
-  const read = await readJsonValues(service.values, (source) => path(source.jsonFile));
-  if (read.kind === "missing-file") return { skipBecause: `${read.file} does not exist yet` };
-  if (read.kind === "invalid") {
-    throw new StackError(
-      `${service.name} cannot start: ${read.problem}; fix the step that writes it.`,
-    );
-  }
-  return { values: { ...values, ...read.values } };
-}
 
 async function checkPortsFree(
   specs: readonly PortSpec[],
@@ -184,7 +108,9 @@ export async function runStack(options: StackOptions): Promise<number> {
   const startAll = async (): Promise<void> => {
     const { config, baseDir } = await loadStackConfig(options.configPath);
     const external = externalParts(env);
-    const services = selectedServices(config, options.skip, reporter);
+    const services = selectServices(config.services, options.skip, (service) =>
+      reporter.notice(`skipping ${service.name} (asked on the command line)`),
+    );
     reporter.alignNames(["azurite", "cosmos", "host", ...services.map((service) => service.name)]);
     const core = corePortSpecs(config.portEnvPrefix).filter(
       (spec) =>
@@ -223,28 +149,7 @@ export async function runStack(options: StackOptions): Promise<number> {
       const location = join(dataDir, "azurite");
       await mkdir(location, { recursive: true });
       await launch(
-        {
-          name: "azurite",
-          ...nodeChild([
-            azuriteScript(),
-            ...azuriteArgs({
-              location,
-              host: BIND_HOST,
-              blobPort: ports.AZURITE_BLOB_PORT!,
-              queuePort: ports.AZURITE_QUEUE_PORT!,
-              tablePort: ports.AZURITE_TABLE_PORT!,
-            }),
-          ]),
-          cwd: location,
-          env: { ...env },
-          readiness: {
-            kind: "ports",
-            host: BIND_HOST,
-            ports: [ports.AZURITE_BLOB_PORT!, ports.AZURITE_QUEUE_PORT!, ports.AZURITE_TABLE_PORT!],
-          },
-          readyTimeoutMs: CORE_READY_TIMEOUT_MS,
-          hint: `read Azurite's last lines above; if its data is damaged, rename ${location} (Azurite then starts empty) and run again, or set AzureWebJobsStorage to use other storage`,
-        },
+        azuriteSpec(location, ports, { ...env }),
         true,
         `(blob ${ports.AZURITE_BLOB_PORT}, queue ${ports.AZURITE_QUEUE_PORT}, table ${ports.AZURITE_TABLE_PORT})`,
       );
@@ -253,27 +158,7 @@ export async function runStack(options: StackOptions): Promise<number> {
     }
 
     if (external.cosmos === undefined) {
-      await launch(
-        {
-          name: "cosmos",
-          ...nodeChild([
-            cosmosServerScript,
-            "--host",
-            BIND_HOST,
-            "--port",
-            String(ports.COSMOS_PORT),
-            "--snapshot",
-            join(dataDir, "cosmos", "snapshot.json"),
-          ]),
-          cwd: dataDir,
-          env: { ...env },
-          readiness: { kind: "ports", host: BIND_HOST, ports: [ports.COSMOS_PORT!] },
-          readyTimeoutMs: CORE_READY_TIMEOUT_MS,
-          hint: "read its last lines above, or set COSMOS_ENDPOINT and COSMOS_KEY to use another Cosmos DB",
-        },
-        true,
-        `(${endpoints.cosmosEndpoint})`,
-      );
+      await launch(cosmosSpec(dataDir, ports, { ...env }), true, `(${endpoints.cosmosEndpoint})`);
     } else {
       reporter.notice(
         `using the Cosmos DB at ${endpoints.cosmosEndpoint} from COSMOS_ENDPOINT (embedded server not started)`,
@@ -302,28 +187,10 @@ export async function runStack(options: StackOptions): Promise<number> {
     if (startHost) {
       const appDir = resolve(baseDir, substitute(config.host.appDir, values));
       await launch(
-        {
-          name: "host",
-          ...nodeChild([
-            cliScript,
-            "host",
-            "--app",
-            appDir,
-            "--port",
-            String(ports.HOST_PORT),
-            "--host",
-            BIND_HOST,
-          ]),
-          cwd: appDir,
-          env: { ...childEnv, ...substituteRecord(config.host.env, values) },
-          readiness: {
-            kind: "http",
-            url: `${endpoints.apiUrl}${config.host.readyPath}`,
-            strict: true,
-          },
-          readyTimeoutMs: config.host.readyTimeoutSeconds * 1000,
-          hint: `read the host's last lines above; the app in ${appDir} must be built and answer ${config.host.readyPath}`,
-        },
+        hostSpec(config.host, appDir, ports, endpoints.apiUrl, {
+          ...childEnv,
+          ...substituteRecord(config.host.env, values),
+        }),
         true,
         `(${endpoints.apiUrl})`,
       );
@@ -336,26 +203,14 @@ export async function runStack(options: StackOptions): Promise<number> {
     const urls: Array<[string, string]> = [];
     for (const service of services) {
       if (stopping) return;
-      const prepared = await serviceValues(service, baseDir, values);
+      const prepared = await prepareService(service, baseDir, values);
       if ("skipBecause" in prepared) {
         reporter.notice(`skipping ${service.name}: ${prepared.skipBecause}`);
         continue;
       }
-      const own = prepared.values;
-      const readiness = serviceReadiness(service, own);
-      const up = await launch(
-        {
-          name: service.name,
-          ...serviceCommand(substituteAll(service.command, own)),
-          cwd: resolve(baseDir, substitute(service.cwd, own)),
-          env: { ...childEnv, ...substituteRecord(service.env, own) },
-          readiness,
-          readyTimeoutMs: service.readyTimeoutSeconds * 1000,
-          hint: `read its last lines above and fix the "${service.name}" entry in ${options.configPath}, or skip it with --skip ${service.name}`,
-        },
-        false,
-        readiness.kind === "exit" ? "(done)" : "",
-      );
+      const spec = serviceSpec(service, prepared.values, baseDir, childEnv, options.configPath);
+      const { readiness } = spec;
+      const up = await launch(spec, false, readiness.kind === "exit" ? "(done)" : "");
       if (up && readiness.kind === "http") urls.push([service.name, readiness.url]);
     }
 
