@@ -5,7 +5,14 @@ import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectErrors, launchBrowser, newContext } from "./support/browser.js";
-import { factText, goTo, signIn, submitJob, terminalLines, waitForTerminalLine } from "./support/dashboard.js";
+import {
+  factText,
+  goTo,
+  signIn,
+  submitJob,
+  terminalLines,
+  waitForTerminalLine,
+} from "./support/dashboard.js";
 import { createFixtureApi, FIXTURE_KEYS } from "./support/fixture-api.js";
 import { screenshot } from "./support/screenshots.js";
 import { buildWeb, type WebBuild } from "./support/web-build.js";
@@ -82,10 +89,16 @@ describe("console", () => {
     const { page, errors, close } = await buyerPage();
     await page.fill("textarea[name=command]", "   ");
     await page.click("button.execute");
-    expect(await page.textContent(".field[data-path=command] .field-error")).toContain("must not be blank");
+    expect(await page.textContent(".field[data-path=command] .field-error")).toContain(
+      "must not be blank",
+    );
     await submitJob(page, "echo forbidden");
     await page.waitForSelector(".field[data-path=command] .field-error:not([hidden])");
-    await page.waitForFunction(() => document.querySelector(".field[data-path=command] .field-error")?.textContent?.includes("refuses"));
+    await page.waitForFunction(() =>
+      document
+        .querySelector(".field[data-path=command] .field-error")
+        ?.textContent?.includes("refuses"),
+    );
     expect(await page.getAttribute("textarea[name=command]", "aria-invalid")).toBe("true");
     await screenshot(page, "console-field-error");
     expect(errors.filter((e) => !e.includes("400"))).toEqual([]);
@@ -106,7 +119,11 @@ describe("history, detail and invoices", () => {
     await row.locator("a").first().click();
     await page.waitForSelector(".timeline-item");
     expect(await page.locator(".timeline-item").allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining("placed"), expect.stringContaining("running"), expect.stringContaining("succeeded")]),
+      expect.arrayContaining([
+        expect.stringContaining("placed"),
+        expect.stringContaining("running"),
+        expect.stringContaining("succeeded"),
+      ]),
     );
     await page.waitForSelector(".artifact-list a");
     await waitForTerminalLine(page, /^done$/, 30_000, ".detail-main");
@@ -119,7 +136,10 @@ describe("history, detail and invoices", () => {
     const { page, errors, close } = await buyerPage();
     await goTo(page, "#/invoices", ".totals");
     expect(await page.textContent("[data-total=net]")).toContain("$0.003");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Download CSV")]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("text=Download CSV"),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^wastecompute-invoice-\d{4}-\d{2}\.csv$/);
     const path = await download.path();
     expect(readFileSync(path, "utf8")).toContain("job-0001-fixture");

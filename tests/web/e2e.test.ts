@@ -10,8 +10,21 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../support/api-client.js";
 import { startTestStack, type TestStack } from "../support/stack.js";
-import { collectErrors, horizontalOverflow, launchBrowser, newContext, seriousAxeViolations } from "./support/browser.js";
-import { factText, goTo, signIn, submitJob, terminalLines, waitForTerminalLine } from "./support/dashboard.js";
+import {
+  collectErrors,
+  horizontalOverflow,
+  launchBrowser,
+  newContext,
+  seriousAxeViolations,
+} from "./support/browser.js";
+import {
+  factText,
+  goTo,
+  signIn,
+  submitJob,
+  terminalLines,
+  waitForTerminalLine,
+} from "./support/dashboard.js";
 import { screenshot } from "./support/screenshots.js";
 import { buildWeb, type WebBuild } from "./support/web-build.js";
 import { proxyTo, startWebServer, type WebServer } from "./support/web-server.js";
@@ -27,7 +40,10 @@ let scratch: string;
 let agent: ChildProcess | undefined;
 const agentOutput: string[] = [];
 
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [agentCli, ...args], { env });
     let stdout = "";
@@ -41,11 +57,42 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number 
 async function startSellerAgent(): Promise<void> {
   const env = { ...process.env, WC_AGENT_CONFIG: join(scratch, "agent.json"), NO_COLOR: "1" };
   const registered = await runCli(
-    ["register", "--json", "--api", stack.apiUrl, "--key", stack.keys.seller, "--name", "web-e2e-node", "--region", "DE", "--timezone", "UTC", "--slots", "2", "--max-owner-load", "1"],
+    [
+      "register",
+      "--json",
+      "--api",
+      stack.apiUrl,
+      "--key",
+      stack.keys.seller,
+      "--name",
+      "web-e2e-node",
+      "--region",
+      "DE",
+      "--timezone",
+      "UTC",
+      "--slots",
+      "2",
+      "--max-owner-load",
+      "1",
+    ],
     env,
   );
   if (registered.code !== 0) throw new Error(`agent register failed: ${registered.stderr}`);
-  agent = spawn(process.execPath, [agentCli, "run", "--json", "--state-dir", join(scratch, "state"), "--work-root", join(scratch, "work"), "--kill-grace", "1"], { env });
+  agent = spawn(
+    process.execPath,
+    [
+      agentCli,
+      "run",
+      "--json",
+      "--state-dir",
+      join(scratch, "state"),
+      "--work-root",
+      join(scratch, "work"),
+      "--kill-grace",
+      "1",
+    ],
+    { env },
+  );
   agent.stdout?.on("data", (d: Buffer) => agentOutput.push(d.toString()));
   agent.stderr?.on("data", (d: Buffer) => agentOutput.push(d.toString()));
 }
@@ -57,7 +104,12 @@ beforeAll(async () => {
   await chmod(scratch, 0o711);
   [stack, build] = await Promise.all([
     startTestStack({
-      env: { WC_HEARTBEAT_INTERVAL_SEC: "1", WC_NODE_STALE_SEC: "6", WC_ACCEPT_TIMEOUT_SEC: "20", WC_PLACEMENT_RETRY_SEC: "1" },
+      env: {
+        WC_HEARTBEAT_INTERVAL_SEC: "1",
+        WC_NODE_STALE_SEC: "6",
+        WC_ACCEPT_TIMEOUT_SEC: "20",
+        WC_PLACEMENT_RETRY_SEC: "1",
+      },
     }),
     buildWeb(),
   ]);
@@ -75,7 +127,9 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-async function openPage(path: string): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+async function openPage(
+  path: string,
+): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
   const context = await newContext(browser);
   const page = await context.newPage();
   const errors = collectErrors(page);
@@ -95,12 +149,17 @@ describe("web app against the local stack", () => {
     const { page, errors, close } = await openPage("/");
     await page.waitForSelector("#hero-visual[data-hero=webgl] canvas", { timeout: 60_000 });
     await page.waitForSelector("#live-numbers[data-state=live]", { timeout: 30_000 });
-    const nodes = await eventually(async () => {
-      await page.reload();
-      await page.waitForSelector("#live-numbers[data-state=live]");
-      const text = (await page.textContent("[data-stat=nodesOnline]")) ?? "";
-      return Number(text) >= 1 ? text : undefined;
-    }, "the agent's node to count as online", 30_000, 1_000);
+    const nodes = await eventually(
+      async () => {
+        await page.reload();
+        await page.waitForSelector("#live-numbers[data-state=live]");
+        const text = (await page.textContent("[data-stat=nodesOnline]")) ?? "";
+        return Number(text) >= 1 ? text : undefined;
+      },
+      "the agent's node to count as online",
+      30_000,
+      1_000,
+    );
     expect(Number(nodes)).toBeGreaterThanOrEqual(1);
     await screenshot(page, "e2e-landing");
     expect(errors).toEqual([]);
@@ -111,7 +170,11 @@ describe("web app against the local stack", () => {
     const { page, close } = await openPage("/dashboard.html");
     await page.fill("input[name=apiKey]", "wc_this_key_does_not_exist");
     await page.click("button[type=submit]");
-    await page.waitForFunction(() => document.querySelector(".field[data-path=apiKey] .field-error")?.textContent?.includes("not accepted"));
+    await page.waitForFunction(() =>
+      document
+        .querySelector(".field[data-path=apiKey] .field-error")
+        ?.textContent?.includes("not accepted"),
+    );
     expect(await page.locator(".side-nav").count()).toBe(0);
     await close();
   });
@@ -165,7 +228,10 @@ describe("web app against the local stack", () => {
     await goTo(page, "#/invoices", ".totals");
     await page.waitForSelector("table[aria-label='Invoices lines']", { timeout: 30_000 });
     await screenshot(page, "e2e-invoices");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Download CSV")]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("text=Download CSV"),
+    ]);
     const csv = readFileSync(await download.path(), "utf8");
     expect(csv.trim().split("\n").length).toBeGreaterThanOrEqual(2);
 

@@ -2,7 +2,15 @@
 // fits 1280×800 and 1024×768 without sideways scrolling, and logs no errors.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectErrors, horizontalOverflow, launchBrowser, newContext, seriousAxeViolations, VIEWPORTS } from "./support/browser.js";
+import {
+  collectErrors,
+  horizontalOverflow,
+  launchBrowser,
+  newContext,
+  seriousAxeViolations,
+  VIEWPORTS,
+  type Viewport,
+} from "./support/browser.js";
 import { createFixtureApi, FIXTURE_KEYS } from "./support/fixture-api.js";
 import { screenshot } from "./support/screenshots.js";
 import { buildWeb, type WebBuild } from "./support/web-build.js";
@@ -24,7 +32,11 @@ afterAll(async () => {
   build?.remove();
 });
 
-async function open(path: string, viewport = VIEWPORTS.desktop, setup?: (page: Page) => Promise<void>) {
+async function open(
+  path: string,
+  viewport: Viewport = VIEWPORTS.desktop,
+  setup?: (page: Page) => Promise<unknown>,
+) {
   const context = await newContext(browser, viewport);
   const page = await context.newPage();
   const errors = collectErrors(page);
@@ -47,6 +59,7 @@ describe("landing page", () => {
     expect(await page.textContent("[data-stat=nodesOnline]")).toBe("12");
     expect(await page.textContent("[data-stat=jobsRun]")).toBe("4,821");
     expect(await page.textContent("[data-stat=co2eAvoidedKg]")).toBe("318 kg");
+    expect(await page.textContent("[data-stat=capacity]")).toBe("384 cores · 9 GPUs");
     const drawn = await page.evaluate(() => {
       const canvas = document.querySelector<HTMLCanvasElement>("#hero-visual canvas");
       return canvas ? canvas.width * canvas.height : 0;
@@ -62,8 +75,14 @@ describe("landing page", () => {
     const { page, errors, close } = await open("/", VIEWPORTS.desktop, (p) =>
       p.addInitScript(() => {
         const original = HTMLCanvasElement.prototype.getContext;
-        HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
-          return type.startsWith("webgl") ? null : (original as (...a: unknown[]) => unknown).call(this, type, ...rest);
+        HTMLCanvasElement.prototype.getContext = function (
+          this: HTMLCanvasElement,
+          type: string,
+          ...rest: unknown[]
+        ) {
+          return type.startsWith("webgl")
+            ? null
+            : (original as (...a: unknown[]) => unknown).call(this, type, ...rest);
         } as typeof original;
       }),
     );
@@ -89,7 +108,9 @@ describe("landing page", () => {
   });
 
   it("respects prefers-reduced-motion by drawing a still scene", async () => {
-    const { page, errors, close } = await open("/", VIEWPORTS.desktop, (p) => p.emulateMedia({ reducedMotion: "reduce" }));
+    const { page, errors, close } = await open("/", VIEWPORTS.desktop, (p) =>
+      p.emulateMedia({ reducedMotion: "reduce" }),
+    );
     await page.waitForSelector("#hero-visual[data-hero=webgl] canvas", { timeout: 30_000 });
     const frames = await page.evaluate(
       () =>
@@ -115,13 +136,55 @@ describe("accessibility and layout on every page", () => {
     { name: "landing", path: "/", ready: "#live-numbers[data-state=live]" },
     { name: "docs", path: "/docs.html", ready: "#carbon-method" },
     { name: "sign-in", path: "/dashboard.html", ready: "input[name=apiKey]" },
-    { name: "console", path: "/dashboard.html", key: FIXTURE_KEYS.buyer, hash: "#/console", ready: ".console-form" },
-    { name: "jobs", path: "/dashboard.html", key: FIXTURE_KEYS.buyer, hash: "#/jobs", ready: ".empty, .table" },
-    { name: "marketplace", path: "/dashboard.html", key: FIXTURE_KEYS.buyer, hash: "#/nodes", ready: ".table" },
-    { name: "invoices", path: "/dashboard.html", key: FIXTURE_KEYS.buyer, hash: "#/invoices", ready: ".totals" },
-    { name: "sustainability", path: "/dashboard.html", key: FIXTURE_KEYS.buyer, hash: "#/sustainability", ready: ".chart canvas" },
-    { name: "seller-nodes", path: "/dashboard.html", key: FIXTURE_KEYS.seller, hash: "#/nodes", ready: ".install-card" },
-    { name: "earnings", path: "/dashboard.html", key: FIXTURE_KEYS.seller, hash: "#/earnings", ready: ".totals" },
+    {
+      name: "console",
+      path: "/dashboard.html",
+      key: FIXTURE_KEYS.buyer,
+      hash: "#/console",
+      ready: ".console-form",
+    },
+    {
+      name: "jobs",
+      path: "/dashboard.html",
+      key: FIXTURE_KEYS.buyer,
+      hash: "#/jobs",
+      ready: ".empty, .table",
+    },
+    {
+      name: "marketplace",
+      path: "/dashboard.html",
+      key: FIXTURE_KEYS.buyer,
+      hash: "#/nodes",
+      ready: ".table",
+    },
+    {
+      name: "invoices",
+      path: "/dashboard.html",
+      key: FIXTURE_KEYS.buyer,
+      hash: "#/invoices",
+      ready: ".totals",
+    },
+    {
+      name: "sustainability",
+      path: "/dashboard.html",
+      key: FIXTURE_KEYS.buyer,
+      hash: "#/sustainability",
+      ready: ".chart canvas",
+    },
+    {
+      name: "seller-nodes",
+      path: "/dashboard.html",
+      key: FIXTURE_KEYS.seller,
+      hash: "#/nodes",
+      ready: ".install-card",
+    },
+    {
+      name: "earnings",
+      path: "/dashboard.html",
+      key: FIXTURE_KEYS.seller,
+      hash: "#/earnings",
+      ready: ".totals",
+    },
   ];
 
   for (const [label, viewport] of Object.entries(VIEWPORTS)) {
@@ -156,7 +219,9 @@ describe("dashboard sign-in", () => {
     expect(await error.textContent()).toContain("start with");
     await page.fill("input[name=apiKey]", "wc_not_a_real_key_000");
     await page.click("button[type=submit]");
-    await page.waitForFunction(() => document.querySelector(".field-error")?.textContent?.includes("not accepted"));
+    await page.waitForFunction(() =>
+      document.querySelector(".field-error")?.textContent?.includes("not accepted"),
+    );
     await screenshot(page, "sign-in-bad-key");
     // The refused key is the only error: a 401 the app expected, reported by the browser itself.
     expect(errors.filter((e) => !e.includes("401"))).toEqual([]);

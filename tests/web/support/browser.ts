@@ -16,16 +16,24 @@ const FLAGS = [
   "--enable-unsafe-swiftshader",
 ];
 
-export const VIEWPORTS = {
+export interface Viewport {
+  width: number;
+  height: number;
+}
+
+export const VIEWPORTS: Record<"desktop" | "tablet", Viewport> = {
   desktop: { width: 1280, height: 800 },
   tablet: { width: 1024, height: 768 },
-} as const;
+};
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }
 
-export function newContext(browser: Browser, viewport = VIEWPORTS.desktop): Promise<BrowserContext> {
+export function newContext(
+  browser: Browser,
+  viewport = VIEWPORTS.desktop,
+): Promise<BrowserContext> {
   return browser.newContext({ viewport, acceptDownloads: true });
 }
 
@@ -40,10 +48,15 @@ export function collectErrors(page: Page): string[] {
 }
 
 export function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  return page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
 }
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
+  "utf8",
+);
 
 export interface AxeFinding {
   id: string;
@@ -57,12 +70,22 @@ export async function seriousAxeViolations(page: Page): Promise<AxeFinding[]> {
   await page.addScriptTag({ content: axeSource });
   return page.evaluate(async () => {
     interface AxeResult {
-      violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[];
+      violations: {
+        id: string;
+        impact: string | null;
+        help: string;
+        nodes: { target: unknown[] }[];
+      }[];
     }
     const axe = (window as unknown as { axe: { run(context: Document): Promise<AxeResult> } }).axe;
     const result = await axe.run(document);
     return result.violations
       .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => ({ id: v.id, impact: v.impact ?? "", help: v.help, targets: v.nodes.map((n) => String(n.target[0])) }));
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact ?? "",
+        help: v.help,
+        targets: v.nodes.map((n) => String(n.target[0])),
+      }));
   });
 }

@@ -16,15 +16,25 @@ export async function goTo(page: Page, hash: string, ready: string): Promise<voi
 export function terminalLines(page: Page, scope = ".terminal-card"): Promise<string[]> {
   return page.evaluate((selector) => {
     const rows = document.querySelectorAll(`${selector} .xterm-rows > div`);
-    return [...rows].map((row) => (row.textContent ?? "").replace(/\u00a0/g, " ").trimEnd()).filter((line) => line.length > 0);
+    return [...rows]
+      .map((row) => (row.textContent ?? "").replace(/\u00a0/g, " ").trimEnd())
+      .filter((line) => line.length > 0);
   }, scope);
 }
 
-export async function waitForTerminalLine(page: Page, pattern: RegExp, timeout = 30_000, scope = ".terminal-card"): Promise<void> {
+export async function waitForTerminalLine(
+  page: Page,
+  pattern: RegExp,
+  timeout = 30_000,
+  scope = ".terminal-card",
+): Promise<void> {
   const started = Date.now();
   for (;;) {
     if ((await terminalLines(page, scope)).some((line) => pattern.test(line))) return;
-    if (Date.now() - started > timeout) throw new Error(`no terminal line matched ${pattern}: ${JSON.stringify(await terminalLines(page, scope))}`);
+    if (Date.now() - started > timeout)
+      throw new Error(
+        `no terminal line matched ${pattern}: ${JSON.stringify(await terminalLines(page, scope))}`,
+      );
     await page.waitForTimeout(100);
   }
 }

@@ -15,17 +15,41 @@ import {
   SustainabilityAnalyticsSchema,
   type Job,
   type JobStatus,
+  type Role,
   type NodeOwnerView,
 } from "@wastecompute/contracts";
 import type { z } from "zod";
 import type { ApiHandler } from "./web-server.js";
 
-export const FIXTURE_KEYS = { buyer: "wc_fixture_buyer_0001", seller: "wc_fixture_seller_0001" } as const;
-
-const ACCOUNTS = {
-  [FIXTURE_KEYS.buyer]: { id: "acct-buyer", name: "Ada Buyer", email: "ada@example.com", roles: ["buyer"], research: false },
-  [FIXTURE_KEYS.seller]: { id: "acct-seller", name: "Sam Seller", email: "sam@example.com", roles: ["seller"], research: false },
+export const FIXTURE_KEYS = {
+  buyer: "wc_fixture_buyer_0001",
+  seller: "wc_fixture_seller_0001",
 } as const;
+
+interface FixtureAccount {
+  id: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  research: boolean;
+}
+
+const ACCOUNTS: Record<string, FixtureAccount> = {
+  [FIXTURE_KEYS.buyer]: {
+    id: "acct-buyer",
+    name: "Ada Buyer",
+    email: "ada@example.com",
+    roles: ["buyer"],
+    research: false,
+  },
+  [FIXTURE_KEYS.seller]: {
+    id: "acct-seller",
+    name: "Sam Seller",
+    email: "sam@example.com",
+    roles: ["seller"],
+    research: false,
+  },
+};
 
 interface FixtureJob {
   job: Job;
@@ -38,8 +62,19 @@ function send(res: ServerResponse, status: number, body: unknown, type = "applic
   res.end(typeof body === "string" ? body : JSON.stringify(body));
 }
 
-function problem(res: ServerResponse, status: number, title: string, detail?: string, errors?: { path: string; message: string }[]): void {
-  send(res, status, { type: "about:blank", title, status, detail, errors }, "application/problem+json");
+function problem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail?: string,
+  errors?: { path: string; message: string }[],
+): void {
+  send(
+    res,
+    status,
+    { type: "about:blank", title, status, detail, errors },
+    "application/problem+json",
+  );
 }
 
 function checked<S extends z.ZodType>(schema: S, value: z.input<S>): z.output<S> {
@@ -71,18 +106,48 @@ function scriptAt(entry: FixtureJob, now: number): { output: string; status: Job
     if (end >= 0.8) output += "hello\n";
     if (end >= 2.0) output += "done\n";
   }
-  const status: JobStatus = cancelled ? "cancelled" : t < 0.3 ? "queued" : t < 0.6 ? "placed" : !long && t >= 2.2 ? "succeeded" : "running";
+  const status: JobStatus = cancelled
+    ? "cancelled"
+    : t < 0.3
+      ? "queued"
+      : t < 0.6
+        ? "placed"
+        : !long && t >= 2.2
+          ? "succeeded"
+          : "running";
   return { output, status };
 }
 
 function materialise(entry: FixtureJob, now: number): Job {
   const { status, output } = scriptAt(entry, now);
   const at = (s: number) => iso(entry.created + s * 1000);
-  const transitions: Job["transitions"] = [{ status: "queued", at: at(0), reason: "submitted", attempt: 0 }];
-  if (status !== "queued") transitions.push({ status: "placed", at: at(0.3), reason: "reserved", attempt: 0, nodeId: "node-alpha" });
-  if (!["queued", "placed"].includes(status)) transitions.push({ status: "running", at: at(0.6), reason: "agent started", attempt: 0, nodeId: "node-alpha" });
+  const transitions: Job["transitions"] = [
+    { status: "queued", at: at(0), reason: "submitted", attempt: 0 },
+  ];
+  if (status !== "queued")
+    transitions.push({
+      status: "placed",
+      at: at(0.3),
+      reason: "reserved",
+      attempt: 0,
+      nodeId: "node-alpha",
+    });
+  if (!["queued", "placed"].includes(status))
+    transitions.push({
+      status: "running",
+      at: at(0.6),
+      reason: "agent started",
+      attempt: 0,
+      nodeId: "node-alpha",
+    });
   const done = status === "succeeded" || status === "cancelled";
-  if (done) transitions.push({ status, at: iso(now), reason: status === "cancelled" ? "cancelled by buyer" : "exited 0", attempt: 0 });
+  if (done)
+    transitions.push({
+      status,
+      at: iso(now),
+      reason: status === "cancelled" ? "cancelled by buyer" : "exited 0",
+      attempt: 0,
+    });
   return checked(JobSchema, {
     ...entry.job,
     status,
@@ -95,7 +160,13 @@ function materialise(entry: FixtureJob, now: number): Job {
           exitCode: status === "succeeded" ? 0 : undefined,
           usage: { wallSeconds: 1.6, cpuSeconds: 0.02, peakRssMb: 3, gpuSeconds: 0 },
           cost: { grossMicros: 1280, discountMicros: 0, netMicros: 1280, currency: "USD" },
-          carbon: { energyKwh: 0.000012, energySource: "estimated", emittedGrams: 0.0057, avoidedGrams: 0.21, coefficientsVersion: "ccf-2024.1" },
+          carbon: {
+            energyKwh: 0.000012,
+            energySource: "estimated",
+            emittedGrams: 0.0057,
+            avoidedGrams: 0.21,
+            coefficientsVersion: "ccf-2024.1",
+          },
         }
       : {}),
   });
@@ -108,7 +179,17 @@ const NODE: NodeOwnerView = checked(NodeOwnerViewSchema, {
   timeZone: "Europe/Berlin",
   status: "online",
   isolation: "bubblewrap",
-  hardware: { cpuModel: "AMD EPYC 7543 32-Core", cpuCores: 32, cpuThreads: 64, cpuSpeedGhz: 2.8, memoryMb: 131072, gpus: [{ index: 0, model: "NVIDIA A10G", vendor: "nvidia", vramMb: 24576 }], os: "linux", arch: "x64", benchmarkScore: 41000 },
+  hardware: {
+    cpuModel: "AMD EPYC 7543 32-Core",
+    cpuCores: 32,
+    cpuThreads: 64,
+    cpuSpeedGhz: 2.8,
+    memoryMb: 131072,
+    gpus: [{ index: 0, model: "NVIDIA A10G", vendor: "nvidia", vramMb: 24576 }],
+    os: "linux",
+    arch: "x64",
+    benchmarkScore: 41000,
+  },
   slots: 8,
   freeSlots: 7,
   reliability: 0.99,
@@ -116,7 +197,12 @@ const NODE: NodeOwnerView = checked(NodeOwnerViewSchema, {
   lastHeartbeatAt: new Date().toISOString(),
   utilisation: { cpuPercent: 37, memoryUsedMb: 20480 },
   sellerId: "acct-seller",
-  policy: { maxOwnerLoad: 0.5, allowedHours: { start: 0, end: 24 }, evictOnOwnerLoad: false, allowNetwork: false },
+  policy: {
+    maxOwnerLoad: 0.5,
+    allowedHours: { start: 0, end: 24 },
+    evictOnOwnerLoad: false,
+    allowNetwork: false,
+  },
   runningJobIds: [],
   earningsMicros: 1_234_567,
   createdAt: "2026-11-02T08:00:00.000Z",
@@ -144,26 +230,61 @@ export function createFixtureApi(): FixtureApi {
       const method = req.method ?? "GET";
       requests.push({ method, path: `${path}${url.search}` });
       if (path === "/api/analytics/summary") {
-        return send(res, 200, checked(MarketplaceSummarySchema, { nodesOnline: 12, jobsRun: 4821, co2eAvoidedKg: 318.4, cpuCoresOnline: 384, gpusOnline: 9 }));
+        return send(
+          res,
+          200,
+          checked(MarketplaceSummarySchema, {
+            nodesOnline: 12,
+            jobsRun: 4821,
+            co2eAvoidedKg: 318.4,
+            cpuCoresOnline: 384,
+            gpusOnline: 9,
+          }),
+        );
       }
       const key = (req.headers.authorization ?? "").replace(/^Bearer /, "");
-      const account = Object.entries(ACCOUNTS).find(([k]) => k === key)?.[1];
-      if (!account) return problem(res, 401, "Unauthorized", "The API key is missing or not valid.");
+      const account = ACCOUNTS[key];
+      if (!account)
+        return problem(res, 401, "Unauthorized", "The API key is missing or not valid.");
       const now = Date.now();
-      if (path === "/api/me") return send(res, 200, { ...account, createdAt: "2026-11-01T00:00:00.000Z", keyId: "key-1" });
+      if (path === "/api/me")
+        return send(res, 200, {
+          ...account,
+          createdAt: "2026-11-01T00:00:00.000Z",
+          keyId: "key-1",
+        });
 
       if (path === "/api/jobs" && method === "POST") {
         const parsed = SubmitJobRequestSchema.safeParse(await readJson(req));
         if (!parsed.success) {
-          return problem(res, 400, "Invalid job", "Fix the fields below.", parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+          return problem(
+            res,
+            400,
+            "Invalid job",
+            "Fix the fields below.",
+            parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+          );
         }
         if (parsed.data.command.includes("forbidden")) {
-          return problem(res, 400, "Invalid job", "The command was refused.", [{ path: "command", message: "contains a word this fixture refuses" }]);
+          return problem(res, 400, "Invalid job", "The command was refused.", [
+            { path: "command", message: "contains a word this fixture refuses" },
+          ]);
         }
         const id = `job-${String(nextId++).padStart(4, "0")}-fixture`;
         const entry: FixtureJob = {
           created: now,
-          job: { ...parsed.data, id, buyerId: account.id, status: "queued", envNames: Object.keys(parsed.data.env), createdAt: iso(now), updatedAt: iso(now), attempt: 0, transitions: [], logBytes: 0 },
+          job: {
+            ...parsed.data,
+            id,
+            buyerId: account.id,
+            status: "queued",
+            envNames: Object.keys(parsed.data.env),
+            createdAt: iso(now),
+            updatedAt: iso(now),
+            attempt: 0,
+            transitions: [],
+            logBytes: 0,
+          },
         };
         jobs.set(id, entry);
         return send(res, 202, materialise(entry, now));
@@ -180,50 +301,139 @@ export function createFixtureApi(): FixtureApi {
           entry.cancelledAt ??= now;
           return send(res, 202, materialise(entry, now));
         }
-        if (jobMatch[2] === "/artifacts") return send(res, 200, { items: [{ name: "result.txt", sizeBytes: 2048, url: "/api/fixture-artifact/result.txt" }] });
+        if (jobMatch[2] === "/artifacts")
+          return send(res, 200, {
+            items: [
+              { name: "result.txt", sizeBytes: 2048, url: "/api/fixture-artifact/result.txt" },
+            ],
+          });
         if (jobMatch[2] === "/logs") {
           const { output, status } = scriptAt(entry, now);
           const bytes = Buffer.from(output);
           const offset = Math.min(Number(url.searchParams.get("offset") ?? 0), bytes.length);
           const terminal = status === "succeeded" || status === "cancelled";
-          return send(res, 200, checked(JobLogSliceSchema, { jobId: entry.job.id, offset, nextOffset: bytes.length, data: bytes.subarray(offset).toString("utf8"), status, complete: terminal }));
+          return send(
+            res,
+            200,
+            checked(JobLogSliceSchema, {
+              jobId: entry.job.id,
+              offset,
+              nextOffset: bytes.length,
+              data: bytes.subarray(offset).toString("utf8"),
+              status,
+              complete: terminal,
+            }),
+          );
         }
         return send(res, 200, materialise(entry, now));
       }
       if (path === "/api/nodes") {
-        const live = { ...NODE, utilisation: { cpuPercent: 20 + Math.round(Math.random() * 40), memoryUsedMb: 20480 } };
+        const live = {
+          ...NODE,
+          utilisation: { cpuPercent: 20 + Math.round(Math.random() * 40), memoryUsedMb: 20480 },
+        };
         // Sellers see their own nodes in full; everyone else sees the marketplace view.
-        return send(res, 200, { items: [account.roles.includes("seller") ? live : NodePublicSchema.parse(live)] });
+        return send(res, 200, {
+          items: [account.roles.includes("seller") ? live : NodePublicSchema.parse(live)],
+        });
       }
-      if (/^\/api\/nodes\/[^/]+\/drain$/.test(path)) return send(res, 202, { ...NODE, status: "draining" });
+      if (/^\/api\/nodes\/[^/]+\/drain$/.test(path))
+        return send(res, 202, { ...NODE, status: "draining" });
       const m = url.searchParams.get("month") ?? month(new Date(now));
       if (path === "/api/billing/invoice") {
         if (req.headers.accept?.includes("text/csv")) {
-          return send(res, 200, "jobId,at,description,net_usd\njob-0001-fixture,2026-12-01T10:00:00Z,CPU job,0.001280\n", "text/csv");
+          return send(
+            res,
+            200,
+            "jobId,at,description,net_usd\njob-0001-fixture,2026-12-01T10:00:00Z,CPU job,0.001280\n",
+            "text/csv",
+          );
         }
-        return send(res, 200, checked(InvoiceSchema, {
-          accountId: account.id, month: m, currency: "USD",
-          lines: [{ jobId: "job-0001-fixture", at: `${m}-01T10:00:00.000Z`, description: "CPU · 1 core · render-box-01", resourceType: "cpu", seconds: 2, peakSeconds: 2, offPeakSeconds: 0, grossMicros: 3000, discountMicros: 0, netMicros: 3000 }],
-          totals: { grossMicros: 3000, discountMicros: 0, netMicros: 3000, platformFeeMicros: 450 },
-        }));
+        return send(
+          res,
+          200,
+          checked(InvoiceSchema, {
+            accountId: account.id,
+            month: m,
+            currency: "USD",
+            lines: [
+              {
+                jobId: "job-0001-fixture",
+                at: `${m}-01T10:00:00.000Z`,
+                description: "CPU · 1 core · render-box-01",
+                resourceType: "cpu",
+                seconds: 2,
+                peakSeconds: 2,
+                offPeakSeconds: 0,
+                grossMicros: 3000,
+                discountMicros: 0,
+                netMicros: 3000,
+              },
+            ],
+            totals: {
+              grossMicros: 3000,
+              discountMicros: 0,
+              netMicros: 3000,
+              platformFeeMicros: 450,
+            },
+          }),
+        );
       }
       if (path === "/api/billing/earnings") {
-        if (req.headers.accept?.includes("text/csv")) return send(res, 200, "jobId,nodeId,earning_usd\njob-0001-fixture,node-alpha,0.002550\n", "text/csv");
-        return send(res, 200, checked(EarningsStatementSchema, {
-          accountId: account.id, month: m, currency: "USD",
-          lines: [{ jobId: "job-0001-fixture", nodeId: "node-alpha", at: `${m}-01T10:00:00.000Z`, seconds: 2, jobNetMicros: 3000, platformFeeMicros: 450, earningMicros: 2550 }],
-          totals: { jobNetMicros: 3000, platformFeeMicros: 450, earningMicros: 2550 },
-        }));
+        if (req.headers.accept?.includes("text/csv"))
+          return send(
+            res,
+            200,
+            "jobId,nodeId,earning_usd\njob-0001-fixture,node-alpha,0.002550\n",
+            "text/csv",
+          );
+        return send(
+          res,
+          200,
+          checked(EarningsStatementSchema, {
+            accountId: account.id,
+            month: m,
+            currency: "USD",
+            lines: [
+              {
+                jobId: "job-0001-fixture",
+                nodeId: "node-alpha",
+                at: `${m}-01T10:00:00.000Z`,
+                seconds: 2,
+                jobNetMicros: 3000,
+                platformFeeMicros: 450,
+                earningMicros: 2550,
+              },
+            ],
+            totals: { jobNetMicros: 3000, platformFeeMicros: 450, earningMicros: 2550 },
+          }),
+        );
       }
       if (path === "/api/analytics/sustainability") {
         const days = Array.from({ length: 14 }, (_, i) => {
           const day = new Date(now - (13 - i) * 86_400_000).toISOString().slice(0, 10);
-          return { day, energyKwh: 0.4 + 0.3 * Math.sin(i / 2) ** 2, emittedGrams: 150 + 90 * Math.sin(i / 2) ** 2, avoidedGrams: 900 + 400 * Math.cos(i / 3) ** 2 };
+          return {
+            day,
+            energyKwh: 0.4 + 0.3 * Math.sin(i / 2) ** 2,
+            emittedGrams: 150 + 90 * Math.sin(i / 2) ** 2,
+            avoidedGrams: 900 + 400 * Math.cos(i / 3) ** 2,
+          };
         });
-        return send(res, 200, checked(SustainabilityAnalyticsSchema, {
-          coefficientsVersion: "ccf-2024.1+ember-2024", methodologyUrl: "/docs.html#carbon-method",
-          totals: { energyKwh: 8.1, emittedGrams: 2900, avoidedGrams: 15400, treeEquivalents: 0.26 }, days,
-        }));
+        return send(
+          res,
+          200,
+          checked(SustainabilityAnalyticsSchema, {
+            coefficientsVersion: "ccf-2024.1+ember-2024",
+            methodologyUrl: "/docs.html#carbon-method",
+            totals: {
+              energyKwh: 8.1,
+              emittedGrams: 2900,
+              avoidedGrams: 15400,
+              treeEquivalents: 0.26,
+            },
+            days,
+          }),
+        );
       }
       return problem(res, 404, "Not found", `No fixture for ${method} ${path}`);
     })();

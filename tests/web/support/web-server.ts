@@ -26,7 +26,13 @@ export function proxyTo(target: string): ApiHandler {
   const base = new URL(target);
   return (req, res) => {
     const upstream = request(
-      { hostname: base.hostname, port: base.port, path: req.url, method: req.method, headers: { ...req.headers, host: base.host } },
+      {
+        hostname: base.hostname,
+        port: base.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: base.host },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -11,7 +11,8 @@ function growingLog(pieces: string[], opts: { failEvery?: number; status?: JobSt
   return {
     fetchSlice: async (offset: number): Promise<JobLogSlice> => {
       polls += 1;
-      if (opts.failEvery && polls % opts.failEvery === 0) throw new ApiError(0, "Cannot reach the API", undefined);
+      if (opts.failEvery && polls % opts.failEvery === 0)
+        throw new ApiError(0, "Cannot reach the API", undefined);
       published = Math.min(pieces.length, published + 1);
       const text = pieces.slice(0, published).join("");
       const bytes = Buffer.from(text);
@@ -29,7 +30,11 @@ function growingLog(pieces: string[], opts: { failEvery?: number; status?: JobSt
   };
 }
 
-function hooks(log: ReturnType<typeof growingLog>, seen: string[], statuses: string[]): LogFollowerHooks {
+function hooks(
+  log: ReturnType<typeof growingLog>,
+  seen: string[],
+  statuses: string[],
+): LogFollowerHooks {
   return {
     fetchSlice: (offset) => log.fetchSlice(offset),
     onData: (data) => seen.push(data),
@@ -95,7 +100,14 @@ describe("followLog", () => {
     const seen: string[] = [];
     const end = await followLog(
       {
-        fetchSlice: async (offset) => ({ jobId: "j", offset, nextOffset: offset + 1, data: "x", status: "running", complete: false }),
+        fetchSlice: async (offset) => ({
+          jobId: "j",
+          offset,
+          nextOffset: offset + 1,
+          data: "x",
+          status: "running",
+          complete: false,
+        }),
         onData: (d) => {
           seen.push(d);
           if (seen.length === 3) controller.abort();
@@ -117,8 +129,23 @@ describe("followLog", () => {
       {
         fetchSlice: async (offset) => {
           calls += 1;
-          if (calls === 1) return { jobId: "j", offset: offset + 2, nextOffset: offset + 5, data: "xyz", status: "running", complete: false };
-          return { jobId: "j", offset, nextOffset: offset + 2, data: "ok", status: "succeeded", complete: true };
+          if (calls === 1)
+            return {
+              jobId: "j",
+              offset: offset + 2,
+              nextOffset: offset + 5,
+              data: "xyz",
+              status: "running",
+              complete: false,
+            };
+          return {
+            jobId: "j",
+            offset,
+            nextOffset: offset + 2,
+            data: "ok",
+            status: "succeeded",
+            complete: true,
+          };
         },
         onData: (d) => seen.push(d),
         onStatus: () => undefined,

@@ -5,7 +5,19 @@ import { withQuery } from "../../../web/src/api/http.js";
 import { allowedRoute, hrefOf, navFor, parseRoute } from "../../../web/src/dashboard/routes.js";
 import { parseEnvLines } from "../../../web/src/dashboard/views/console-form.js";
 import { keyProblem } from "../../../web/src/lib/api-key.js";
-import { ENERGY_UNITS, MASS_UNITS, ago, duration, energy, grams, minusUsd, monthOf, pickUnit, trees, usd } from "../../../web/src/lib/format.js";
+import {
+  ENERGY_UNITS,
+  MASS_UNITS,
+  ago,
+  duration,
+  energy,
+  grams,
+  minusUsd,
+  monthOf,
+  pickUnit,
+  trees,
+  usd,
+} from "../../../web/src/lib/format.js";
 
 describe("format", () => {
   it("keeps micro-dollar precision below a dollar and cents above", () => {
@@ -47,7 +59,13 @@ describe("units", () => {
 describe("routes", () => {
   it("shows each role only its views and sends it to the first one", () => {
     expect(navFor(["seller"]).map((n) => n.name)).toEqual(["nodes", "earnings", "sustainability"]);
-    expect(navFor(["buyer"]).map((n) => n.name)).toEqual(["console", "jobs", "nodes", "invoices", "sustainability"]);
+    expect(navFor(["buyer"]).map((n) => n.name)).toEqual([
+      "console",
+      "jobs",
+      "nodes",
+      "invoices",
+      "sustainability",
+    ]);
     expect(allowedRoute(parseRoute("#/console"), ["seller"])).toEqual({ name: "nodes" });
     expect(allowedRoute(parseRoute("#/nowhere"), ["buyer"])).toEqual({ name: "console" });
   });
@@ -73,9 +91,9 @@ describe("inputs", () => {
   });
 
   it("builds query strings without empty parameters", () => {
-    expect(withQuery("/api/jobs", { status: "running,queued", limit: 20, continuationToken: undefined })).toBe(
-      "/api/jobs?status=running%2Cqueued&limit=20",
-    );
+    expect(
+      withQuery("/api/jobs", { status: "running,queued", limit: 20, continuationToken: undefined }),
+    ).toBe("/api/jobs?status=running%2Cqueued&limit=20");
     expect(withQuery("/api/jobs", {})).toBe("/api/jobs");
   });
 });

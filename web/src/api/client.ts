@@ -24,7 +24,13 @@ import { apiFetchBase } from "./config.js";
 import { requestJson, send, withQuery, type HttpOptions } from "./http.js";
 
 /** `/api/me` is read leniently: the dashboard needs only who and which roles. */
-export const MeSchema = AccountSchema.pick({ id: true, name: true, email: true, roles: true, research: true });
+export const MeSchema = AccountSchema.pick({
+  id: true,
+  name: true,
+  email: true,
+  roles: true,
+  research: true,
+});
 export type Me = z.infer<typeof MeSchema>;
 
 const AnyNodeSchema = z.union([NodeOwnerViewSchema, NodePublicSchema]);
@@ -85,7 +91,11 @@ export class ApiClient {
   }
 
   jobArtifacts(id: string) {
-    return requestJson(this.http, `/api/jobs/${encodeURIComponent(id)}/artifacts`, ArtifactListSchema);
+    return requestJson(
+      this.http,
+      `/api/jobs/${encodeURIComponent(id)}/artifacts`,
+      ArtifactListSchema,
+    );
   }
 
   listNodes() {
@@ -105,7 +115,9 @@ export class ApiClient {
   }
 
   async invoiceCsv(month: string): Promise<Blob> {
-    const response = await send(this.http, withQuery("/api/billing/invoice", { month }), { accept: "text/csv" });
+    const response = await send(this.http, withQuery("/api/billing/invoice", { month }), {
+      accept: "text/csv",
+    });
     return response.blob();
   }
 
@@ -114,11 +126,17 @@ export class ApiClient {
   }
 
   earnings(month: string) {
-    return requestJson(this.http, withQuery("/api/billing/earnings", { month }), EarningsStatementSchema);
+    return requestJson(
+      this.http,
+      withQuery("/api/billing/earnings", { month }),
+      EarningsStatementSchema,
+    );
   }
 
   async earningsCsv(month: string): Promise<Blob> {
-    const response = await send(this.http, withQuery("/api/billing/earnings", { month }), { accept: "text/csv" });
+    const response = await send(this.http, withQuery("/api/billing/earnings", { month }), {
+      accept: "text/csv",
+    });
     return response.blob();
   }
 

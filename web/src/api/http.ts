@@ -38,7 +38,11 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-export async function send(http: HttpOptions, path: string, options: RequestOptions = {}): Promise<Response> {
+export async function send(
+  http: HttpOptions,
+  path: string,
+  options: RequestOptions = {},
+): Promise<Response> {
   const headers: Record<string, string> = { accept: options.accept ?? "application/json" };
   if (http.apiKey) headers.authorization = `Bearer ${http.apiKey}`;
   if (options.body !== undefined) headers["content-type"] = "application/json";
@@ -54,7 +58,8 @@ export async function send(http: HttpOptions, path: string, options: RequestOpti
     if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
     throw new ApiError(0, "Cannot reach the API", "Check your connection; retrying may help.");
   }
-  if (!response.ok) throw errorFromBody(response.status, response.statusText, await readBody(response));
+  if (!response.ok)
+    throw errorFromBody(response.status, response.statusText, await readBody(response));
   return response;
 }
 

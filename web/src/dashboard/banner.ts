@@ -19,7 +19,12 @@ export class Banner {
   private show(kind: "error" | "info", title: string, detail?: string): void {
     const dismiss = h(
       "button",
-      { type: "button", class: "btn btn-ghost btn-small banner-close", "aria-label": "Dismiss message", onclick: () => this.clear() },
+      {
+        type: "button",
+        class: "btn btn-ghost btn-small banner-close",
+        "aria-label": "Dismiss message",
+        onclick: () => this.clear(),
+      },
       "✕",
     );
     replaceChildren(
@@ -27,7 +32,12 @@ export class Banner {
       h(
         "div",
         { class: `banner banner-${kind}`, role: kind === "error" ? "alert" : "status" },
-        h("div", { class: "banner-text" }, h("strong", {}, title), detail ? h("span", {}, detail) : null),
+        h(
+          "div",
+          { class: "banner-text" },
+          h("strong", {}, title),
+          detail ? h("span", {}, detail) : null,
+        ),
         dismiss,
       ),
     );

@@ -7,7 +7,8 @@ export function clearFieldErrors(form: HTMLElement): void {
     error.hidden = true;
     error.textContent = "";
   }
-  for (const control of form.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
+  for (const control of form.querySelectorAll("[aria-invalid]"))
+    control.removeAttribute("aria-invalid");
 }
 
 function fieldFor(form: HTMLElement, path: string): HTMLElement | null {
@@ -44,7 +45,8 @@ export function showFieldErrors(form: HTMLElement, errors: readonly FieldError[]
 export function reportFormError(form: HTMLElement, error: unknown, banner: Banner): void {
   if (error instanceof ApiError && error.fieldErrors.length > 0) {
     const rest = showFieldErrors(form, error.fieldErrors);
-    if (rest.length > 0) banner.error(error.title, rest.map((e) => `${e.path || "request"}: ${e.message}`).join("; "));
+    if (rest.length > 0)
+      banner.error(error.title, rest.map((e) => `${e.path || "request"}: ${e.message}`).join("; "));
     return;
   }
   banner.error("Request failed", describeError(error));

@@ -1,7 +1,8 @@
 // Hash routes of the dashboard and which roles see them.
 import type { Role } from "@wastecompute/contracts";
 
-export type RouteName = "console" | "jobs" | "job" | "nodes" | "invoices" | "earnings" | "sustainability";
+export type RouteName =
+  "console" | "jobs" | "job" | "nodes" | "invoices" | "earnings" | "sustainability";
 
 export interface Route {
   name: RouteName;
@@ -45,5 +46,7 @@ export function allowedRoute(route: Route | undefined, roles: readonly Role[]): 
 }
 
 export function hrefOf(route: Route): string {
-  return route.name === "job" && route.id ? `#/jobs/${encodeURIComponent(route.id)}` : `#/${route.name}`;
+  return route.name === "job" && route.id
+    ? `#/jobs/${encodeURIComponent(route.id)}`
+    : `#/${route.name}`;
 }

@@ -46,14 +46,28 @@ export function mountShell(root: HTMLElement, apiKey: string, me: Me, onSignOut:
       "ul",
       {},
       navFor(me.roles).map((entry) =>
-        h("li", {}, h("a", { href: hrefOf({ name: entry.name }), "data-route": entry.name }, h("span", { class: `nav-icon nav-icon-${entry.name}`, "aria-hidden": "true" }), entry.label)),
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { href: hrefOf({ name: entry.name }), "data-route": entry.name },
+            h("span", { class: `nav-icon nav-icon-${entry.name}`, "aria-hidden": "true" }),
+            entry.label,
+          ),
+        ),
       ),
     ),
   );
   const account = h(
     "div",
     { class: "account" },
-    h("div", { class: "account-text" }, h("span", { class: "account-name" }, me.name), h("span", { class: "account-roles" }, me.roles.join(" · "), me.research ? " · research" : "")),
+    h(
+      "div",
+      { class: "account-text" },
+      h("span", { class: "account-name" }, me.name),
+      h("span", { class: "account-roles" }, me.roles.join(" · "), me.research ? " · research" : ""),
+    ),
     h("button", { type: "button", class: "btn btn-small", onclick: onSignOut }, "Sign out"),
   );
   replaceChildren(
@@ -62,8 +76,19 @@ export function mountShell(root: HTMLElement, apiKey: string, me: Me, onSignOut:
     h(
       "div",
       { class: "app" },
-      h("aside", { class: "sidebar" }, brandLink(), nav, h("a", { class: "side-docs", href: "./docs.html" }, "Documentation ↗")),
-      h("div", { class: "app-main" }, h("header", { class: "topbar" }, h("span", { class: "env-chip" }, "Live"), account), main),
+      h(
+        "aside",
+        { class: "sidebar" },
+        brandLink(),
+        nav,
+        h("a", { class: "side-docs", href: "./docs.html" }, "Documentation ↗"),
+      ),
+      h(
+        "div",
+        { class: "app-main" },
+        h("header", { class: "topbar" }, h("span", { class: "env-chip" }, "Live"), account),
+        main,
+      ),
     ),
   );
 

@@ -63,7 +63,11 @@ export function signInView(onSignedIn: (apiKey: string, me: Me) => void): HTMLEl
       { class: "sign-in-panel" },
       brandLink(),
       h("h1", { id: "sign-in-title" }, "Sign in to the console"),
-      h("p", { class: "muted" }, "Use the API key from your WasteCompute account. Buyers run jobs; sellers manage nodes and earnings."),
+      h(
+        "p",
+        { class: "muted" },
+        "Use the API key from your WasteCompute account. Buyers run jobs; sellers manage nodes and earnings.",
+      ),
       form,
       h(
         "p",

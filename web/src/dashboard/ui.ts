@@ -30,11 +30,21 @@ export function field(
 }
 
 export function pill(status: string): HTMLElement {
-  return h("span", { class: `pill pill-${status}` }, h("span", { class: "pill-dot", "aria-hidden": "true" }), statusLabel(status));
+  return h(
+    "span",
+    { class: `pill pill-${status}` },
+    h("span", { class: "pill-dot", "aria-hidden": "true" }),
+    statusLabel(status),
+  );
 }
 
 export function loading(label = "Loading…"): HTMLElement {
-  return h("div", { class: "loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), label);
+  return h(
+    "div",
+    { class: "loading", role: "status" },
+    h("span", { class: "spinner", "aria-hidden": "true" }),
+    label,
+  );
 }
 
 export function emptyState(title: string, body: string, action?: HTMLElement): HTMLElement {
@@ -48,11 +58,24 @@ export function emptyState(title: string, body: string, action?: HTMLElement): H
   );
 }
 
-export function card(title: string | null, attrs: Attrs, ...children: (Node | null)[]): HTMLElement {
-  return h("section", { class: "card", ...attrs }, title ? h("h2", { class: "card-title" }, title) : null, ...children);
+export function card(
+  title: string | null,
+  attrs: Attrs,
+  ...children: (Node | null)[]
+): HTMLElement {
+  return h(
+    "section",
+    { class: "card", ...attrs },
+    title ? h("h2", { class: "card-title" }, title) : null,
+    ...children,
+  );
 }
 
-export function pageHeader(title: string, subtitle: string, ...actions: HTMLElement[]): HTMLElement {
+export function pageHeader(
+  title: string,
+  subtitle: string,
+  ...actions: HTMLElement[]
+): HTMLElement {
   return h(
     "header",
     { class: "page-header" },
@@ -62,7 +85,12 @@ export function pageHeader(title: string, subtitle: string, ...actions: HTMLElem
 }
 
 export function metric(label: string, value: string, attrs: Attrs = {}): HTMLElement {
-  return h("div", { class: "metric", ...attrs }, h("span", { class: "metric-label" }, label), h("span", { class: "metric-value" }, value));
+  return h(
+    "div",
+    { class: "metric", ...attrs },
+    h("span", { class: "metric-label" }, label),
+    h("span", { class: "metric-value" }, value),
+  );
 }
 
 /** A read-only command line with a copy button. */
@@ -84,7 +112,12 @@ export function copyableCommand(command: string, label: string): HTMLElement {
     },
     "Copy",
   );
-  return h("div", { class: "command" }, h("code", {}, command), h("div", { class: "command-actions" }, status, button));
+  return h(
+    "div",
+    { class: "command" },
+    h("code", {}, command),
+    h("div", { class: "command-actions" }, status, button),
+  );
 }
 
 export function downloadBlob(blob: Blob, fileName: string): void {
@@ -94,4 +127,13 @@ export function downloadBlob(blob: Blob, fileName: string): void {
   link.click();
   link.remove();
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A horizontally scrollable box for a wide table, reachable by keyboard so it can be scrolled. */
+export function tableHost(label: string, ...children: (Node | null)[]): HTMLElement {
+  return h(
+    "div",
+    { class: "table-host", tabindex: "0", role: "region", "aria-label": label },
+    ...children,
+  );
 }

@@ -5,7 +5,8 @@ import { RoundedBoxGeometry } from "three/addons/geometries/RoundedBoxGeometry.j
 const ACCENT = 0x3ee0a1;
 const CYAN = 0x5cc8ff;
 
-const gold = () => new THREE.MeshStandardMaterial({ color: 0xd4a640, metalness: 1, roughness: 0.32 });
+const gold = () =>
+  new THREE.MeshStandardMaterial({ color: 0xd4a640, metalness: 1, roughness: 0.32 });
 
 function gridInstances(
   geometry: THREE.BufferGeometry,
@@ -71,20 +72,37 @@ export function buildCpu(): THREE.Group {
 
   const label = new THREE.Mesh(
     new THREE.PlaneGeometry(1.6, 1.6),
-    new THREE.MeshBasicMaterial({ map: labelTexture("WASTE·COMPUTE", "WC-64 · 2.6 GHz"), transparent: true }),
+    new THREE.MeshBasicMaterial({
+      map: labelTexture("WASTE·COMPUTE", "WC-64 · 2.6 GHz"),
+      transparent: true,
+    }),
   );
   label.rotation.x = -Math.PI / 2;
   label.position.y = 0.235;
   cpu.add(label);
 
   // Capacitors along the edges and the pin field underneath.
-  const caps = gridInstances(new THREE.BoxGeometry(0.08, 0.05, 0.14), gold(), 10, 2, 0.2, (m, x, z) => {
-    m.makeTranslation(x, 0.095, z < 0 ? -1.12 : 1.12);
-  });
+  const caps = gridInstances(
+    new THREE.BoxGeometry(0.08, 0.05, 0.14),
+    gold(),
+    10,
+    2,
+    0.2,
+    (m, x, z) => {
+      m.makeTranslation(x, 0.095, z < 0 ? -1.12 : 1.12);
+    },
+  );
   cpu.add(caps);
-  const pins = gridInstances(new THREE.CylinderGeometry(0.022, 0.022, 0.12, 6), gold(), 18, 18, 0.13, (m, x, z) => {
-    m.makeTranslation(x, -0.12, z);
-  });
+  const pins = gridInstances(
+    new THREE.CylinderGeometry(0.022, 0.022, 0.12, 6),
+    gold(),
+    18,
+    18,
+    0.13,
+    (m, x, z) => {
+      m.makeTranslation(x, -0.12, z);
+    },
+  );
   cpu.add(pins);
 
   // Glowing traces give the package its "live" look.
@@ -106,7 +124,11 @@ export function buildCpu(): THREE.Group {
 
 function buildFan(hubColor: number): THREE.Group {
   const fan = new THREE.Group();
-  const bladeMaterial = new THREE.MeshStandardMaterial({ color: 0x2a3948, metalness: 0.3, roughness: 0.5 });
+  const bladeMaterial = new THREE.MeshStandardMaterial({
+    color: 0x2a3948,
+    metalness: 0.3,
+    roughness: 0.5,
+  });
   const blade = new THREE.BoxGeometry(0.62, 0.02, 0.2);
   for (let i = 0; i < 9; i += 1) {
     const mesh = new THREE.Mesh(blade, bladeMaterial);
@@ -150,7 +172,10 @@ export function buildGpu(): GpuModel {
   shroud.position.y = 0.04;
   group.add(shroud);
 
-  const stripe = new THREE.Mesh(new THREE.BoxGeometry(3.9, 0.02, 0.05), new THREE.MeshBasicMaterial({ color: ACCENT }));
+  const stripe = new THREE.Mesh(
+    new THREE.BoxGeometry(3.9, 0.02, 0.05),
+    new THREE.MeshBasicMaterial({ color: ACCENT }),
+  );
   stripe.position.set(0, 0.06, 0.82);
   group.add(stripe);
 
@@ -164,9 +189,16 @@ export function buildGpu(): GpuModel {
   );
   group.add(fins);
 
-  const fingers = gridInstances(new THREE.BoxGeometry(0.05, 0.085, 0.14), gold(), 26, 1, 0.075, (m, x) => {
-    m.makeTranslation(x - 0.6, -0.2, -0.93);
-  });
+  const fingers = gridInstances(
+    new THREE.BoxGeometry(0.05, 0.085, 0.14),
+    gold(),
+    26,
+    1,
+    0.075,
+    (m, x) => {
+      m.makeTranslation(x - 0.6, -0.2, -0.93);
+    },
+  );
   group.add(fingers);
 
   const fans = [buildFan(ACCENT), buildFan(CYAN)];

@@ -10,7 +10,12 @@ export function startHeroScene(container: HTMLElement, reducedMotion: MediaQuery
   canvas.className = "hero-canvas";
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", "A 3D processor chip and graphics card, slowly floating");
-  const renderer = new THREE.WebGLRenderer({ canvas, antialias: true, alpha: true, powerPreference: "low-power" });
+  const renderer = new THREE.WebGLRenderer({
+    canvas,
+    antialias: true,
+    alpha: true,
+    powerPreference: "low-power",
+  });
   renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
   renderer.outputColorSpace = THREE.SRGBColorSpace;
   renderer.toneMapping = THREE.ACESFilmicToneMapping;
@@ -98,7 +103,12 @@ export function startHeroScene(container: HTMLElement, reducedMotion: MediaQuery
     schedule();
   };
   const schedule = () => {
-    if (frame === 0 && visible && !reducedMotion.matches && document.visibilityState === "visible") {
+    if (
+      frame === 0 &&
+      visible &&
+      !reducedMotion.matches &&
+      document.visibilityState === "visible"
+    ) {
       frame = requestAnimationFrame(loop);
     }
   };

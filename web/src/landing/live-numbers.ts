@@ -28,7 +28,12 @@ export function startLiveNumbers(list: HTMLElement, note: HTMLElement): void {
         const parts = figures[cell.dataset.stat ?? ""] ?? [["—", ""]];
         replaceChildren(
           cell,
-          parts.flatMap(([value, unit], i) => [i > 0 ? " " : null, value, unit ? h("span", { class: "unit" }, unit) : null]),
+          parts.flatMap(([value, unit], i) => [
+            i > 0 ? " · " : null,
+            value,
+            unit ? " " : null,
+            unit ? h("span", { class: "unit" }, unit) : null,
+          ]),
         );
       }
       list.dataset.state = "live";

@@ -34,7 +34,8 @@ export function duration(seconds: number): string {
 
 export function grams(value: number): string {
   const abs = Math.abs(value);
-  if (abs >= 1000) return `${(value / 1000).toLocaleString("en-US", { maximumFractionDigits: 2 })} kg`;
+  if (abs >= 1000)
+    return `${(value / 1000).toLocaleString("en-US", { maximumFractionDigits: 2 })} kg`;
   if (abs >= 1) return `${value.toLocaleString("en-US", { maximumFractionDigits: 1 })} g`;
   if (abs === 0) return "0 g";
   return `${(value * 1000).toLocaleString("en-US", { maximumFractionDigits: 1 })} mg`;
@@ -102,7 +103,12 @@ const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
   second: "2-digit",
 });
 
-const shortDateTimeFormat = new Intl.DateTimeFormat("en-GB", { month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+const shortDateTimeFormat = new Intl.DateTimeFormat("en-GB", {
+  month: "short",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+});
 
 /** Day and minute, for dense tables. */
 export function shortDateTime(iso: string): string {

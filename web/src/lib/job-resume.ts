@@ -38,7 +38,9 @@ export function loadFollowState(): FollowState | undefined {
 
 export function saveFollowState(state: FollowState): void {
   const transcript =
-    state.transcript !== undefined && state.transcript.length <= MAX_TRANSCRIPT_CHARS ? state.transcript : undefined;
+    state.transcript !== undefined && state.transcript.length <= MAX_TRANSCRIPT_CHARS
+      ? state.transcript
+      : undefined;
   sessionStorage.setItem(KEY, JSON.stringify({ ...state, transcript }));
 }
 

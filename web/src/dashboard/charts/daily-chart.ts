@@ -11,13 +11,24 @@ export interface DailySeries {
 const DAY_SECONDS = 86_400;
 
 const HEIGHT = 240;
-const AXIS = { stroke: "#9fb0c0", grid: { stroke: "rgba(159,176,192,0.12)", width: 1 }, ticks: { stroke: "rgba(159,176,192,0.2)", width: 1 }, font: "12px Inter, sans-serif" };
+const AXIS = {
+  stroke: "#9fb0c0",
+  grid: { stroke: "rgba(159,176,192,0.12)", width: 1 },
+  ticks: { stroke: "rgba(159,176,192,0.2)", width: 1 },
+  font: "12px Inter, sans-serif",
+};
 
 function dayToSeconds(day: string): number {
   return Date.parse(`${day.slice(0, 10)}T00:00:00Z`) / 1000;
 }
 
-export function dailyChart(title: string, days: string[], series: DailySeries[], unit: string, signal: AbortSignal): HTMLElement {
+export function dailyChart(
+  title: string,
+  days: string[],
+  series: DailySeries[],
+  unit: string,
+  signal: AbortSignal,
+): HTMLElement {
   const element = document.createElement("div");
   element.className = "chart";
   element.setAttribute("role", "img");
@@ -31,16 +42,29 @@ export function dailyChart(title: string, days: string[], series: DailySeries[],
       legend: { live: false },
       scales: {
         // Half a day of margin each side; a lone day gets a week around it instead of uPlot's years.
-        x: { time: true, range: (_u, min, max) => (max - min < DAY_SECONDS ? [min - 3 * DAY_SECONDS, max + 3 * DAY_SECONDS] : [min - DAY_SECONDS / 2, max + DAY_SECONDS / 2]) },
+        x: {
+          time: true,
+          range: (_u, min, max) =>
+            max - min < DAY_SECONDS
+              ? [min - 3 * DAY_SECONDS, max + 3 * DAY_SECONDS]
+              : [min - DAY_SECONDS / 2, max + DAY_SECONDS / 2],
+        },
         // Avoided CO2e can be negative (a job worse than new hardware): keep zero in view either way.
         y: { range: (_u, min, max) => [Math.min(0, min * 1.1), max > 0 ? max * 1.1 : 1] },
       },
       axes: [
         { ...AXIS },
-        { ...AXIS, size: 76, values: (_u, ticks) => ticks.map((t) => `${+t.toPrecision(3)} ${unit}`) },
+        {
+          ...AXIS,
+          size: 76,
+          values: (_u, ticks) => ticks.map((t) => `${+t.toPrecision(3)} ${unit}`),
+        },
       ],
       series: [
-        { label: "Day", value: (_u, v) => (v == null ? "—" : new Date(v * 1000).toISOString().slice(0, 10)) },
+        {
+          label: "Day",
+          value: (_u, v) => (v == null ? "—" : new Date(v * 1000).toISOString().slice(0, 10)),
+        },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
@@ -48,7 +72,8 @@ export function dailyChart(title: string, days: string[], series: DailySeries[],
           fill: `${s.color}2e`,
           paths: s.bars ? bars : undefined,
           points: { show: !s.bars && days.length < 3 },
-          value: (_u: uPlot, v: number | null) => (v == null ? "—" : `${+v.toPrecision(4)} ${unit}`),
+          value: (_u: uPlot, v: number | null) =>
+            v == null ? "—" : `${+v.toPrecision(4)} ${unit}`,
         })),
       ],
     },

@@ -2,7 +2,7 @@
 import uPlot from "uplot";
 
 const MAX_SAMPLES = 60;
-const WIDTH = 132;
+const WIDTH = 96;
 const HEIGHT = 34;
 
 export class Sparkline {
@@ -26,7 +26,10 @@ export class Sparkline {
         select: { show: false, left: 0, top: 0, width: 0, height: 0 },
         scales: { x: { time: false }, y: { range: [0, 100] } },
         axes: [{ show: false }, { show: false }],
-        series: [{}, { stroke: "#3ee0a1", width: 1.5, fill: "rgba(62,224,161,0.14)", points: { show: false } }],
+        series: [
+          {},
+          { stroke: "#3ee0a1", width: 1.5, fill: "rgba(62,224,161,0.14)", points: { show: false } },
+        ],
       },
       [[], []],
       this.element,

@@ -32,18 +32,41 @@ export function parseEnvLines(text: string): Record<string, string> {
 }
 
 export function buildConsoleForm(): ConsoleForm {
-  const command = h("textarea", { name: "command", rows: 3, spellcheck: "false", class: "mono", placeholder: EXAMPLE_COMMAND });
+  const command = h("textarea", {
+    name: "command",
+    rows: 3,
+    spellcheck: "false",
+    class: "mono",
+    placeholder: EXAMPLE_COMMAND,
+  });
   command.value = EXAMPLE_COMMAND;
-  const cpu = h("input", { type: "radio", name: "resourceType", value: "cpu", id: "resource-cpu", checked: true });
+  const cpu = h("input", {
+    type: "radio",
+    name: "resourceType",
+    value: "cpu",
+    id: "resource-cpu",
+    checked: true,
+  });
   const gpu = h("input", { type: "radio", name: "resourceType", value: "gpu", id: "resource-gpu" });
   const maxRuntime = numberInput("maxRuntimeSec", 600, 1, MAX_RUNTIME_SEC);
   const cores = numberInput("cpuCores", 1, 1, 256);
   const memory = numberInput("memoryMb", 512, 64, 2_097_152);
   const gpus = numberInput("gpuCount", 0, 0, 16);
-  const gpuModel = h("input", { type: "text", name: "gpuModel", placeholder: "any", autocomplete: "off" });
+  const gpuModel = h("input", {
+    type: "text",
+    name: "gpuModel",
+    placeholder: "any",
+    autocomplete: "off",
+  });
   const queueTimeout = numberInput("queueTimeoutSec", 600, 1, 7 * 86_400);
   const network = h("input", { type: "checkbox", name: "networkAccess", id: "network-access" });
-  const env = h("textarea", { name: "env", rows: 2, spellcheck: "false", class: "mono", placeholder: "NAME=value, one per line" });
+  const env = h("textarea", {
+    name: "env",
+    rows: 2,
+    spellcheck: "false",
+    class: "mono",
+    placeholder: "NAME=value, one per line",
+  });
 
   const syncGpuCount = () => {
     if (gpu.checked && Number(gpus.value) < 1) gpus.value = "1";
@@ -65,11 +88,18 @@ export function buildConsoleForm(): ConsoleForm {
     h("p", { class: "field-error", role: "alert", hidden: true }),
   );
 
-  const submitButton = h("button", { type: "submit", class: "btn btn-primary btn-large execute" }, "Execute");
+  const submitButton = h(
+    "button",
+    { type: "submit", class: "btn btn-primary btn-large execute" },
+    "Execute",
+  );
   const form = h(
     "form",
     { class: "console-form", novalidate: true, "aria-label": "New job" },
-    field("Command", command, { path: "command", hint: "Runs with /bin/sh in a sandbox on the seller's machine." }).wrapper,
+    field("Command", command, {
+      path: "command",
+      hint: "Runs with /bin/sh in a sandbox on the seller's machine.",
+    }).wrapper,
     h(
       "div",
       { class: "form-row" },
@@ -87,10 +117,22 @@ export function buildConsoleForm(): ConsoleForm {
         field("Memory (MB)", memory, { path: "requirements.memoryMb" }).wrapper,
         field("GPUs", gpus, { path: "requirements.gpuCount" }).wrapper,
         field("GPU model", gpuModel, { path: "requirements.gpuModel" }).wrapper,
-        field("Queue timeout (seconds)", queueTimeout, { path: "queueTimeoutSec", hint: "Give up if no node takes it by then." }).wrapper,
+        field("Queue timeout (seconds)", queueTimeout, {
+          path: "queueTimeoutSec",
+          hint: "Give up if no node takes it by then.",
+        }).wrapper,
         field("Environment", env, { path: "env" }).wrapper,
       ),
-      h("div", { class: "checkbox field", "data-path": "networkAccess" }, network, h("label", { for: "network-access" }, "Allow network access (only on nodes whose owner permits it)")),
+      h(
+        "div",
+        { class: "checkbox field", "data-path": "networkAccess" },
+        network,
+        h(
+          "label",
+          { for: "network-access" },
+          "Allow network access (only on nodes whose owner permits it)",
+        ),
+      ),
     ),
     h("div", { class: "form-actions" }, submitButton),
   );
@@ -112,7 +154,12 @@ export function buildConsoleForm(): ConsoleForm {
     };
     const parsed = SubmitJobRequestSchema.safeParse(input);
     if (!parsed.success) {
-      return { errors: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })) };
+      return {
+        errors: parsed.error.issues.map((issue) => ({
+          path: issue.path.join("."),
+          message: issue.message,
+        })),
+      };
     }
     return { request: parsed.data };
   };

@@ -2,7 +2,12 @@
 import type { Job } from "@wastecompute/contracts";
 import { describeError } from "../../api/api-error.js";
 import { h } from "../../lib/dom.js";
-import { clearFollowState, loadFollowState, saveFollowState, type FollowState } from "../../lib/job-resume.js";
+import {
+  clearFollowState,
+  loadFollowState,
+  saveFollowState,
+  type FollowState,
+} from "../../lib/job-resume.js";
 import { clearFieldErrors, reportFormError, showFieldErrors } from "../form-errors.js";
 import { hrefOf } from "../routes.js";
 import { pageHeader } from "../ui.js";
@@ -19,8 +24,16 @@ export function consoleView(ctx: ViewContext): HTMLElement {
   const terminal = new JobTerminal("Job output");
   const facts = h("div", { class: "facts", "aria-live": "polite" });
   const jobLink = h("a", { class: "job-link", hidden: true }, "Job details →");
-  const cancelButton = h("button", { type: "button", class: "btn btn-danger btn-small", disabled: true }, "Cancel job");
-  const idle = h("p", { class: "terminal-idle muted" }, "Output appears here as soon as a node starts your job.");
+  const cancelButton = h(
+    "button",
+    { type: "button", class: "btn btn-danger btn-small", disabled: true },
+    "Cancel job",
+  );
+  const idle = h(
+    "p",
+    { class: "terminal-idle muted" },
+    "Output appears here as soon as a node starts your job.",
+  );
 
   let current: { jobId: string; job?: Job; controller: AbortController } | undefined;
   ctx.signal.addEventListener("abort", () => {
@@ -69,7 +82,8 @@ export function consoleView(ctx: ViewContext): HTMLElement {
       .submitJob(result.request)
       .then((job) => {
         terminal.clear();
-        const header = JobTerminal.line(`$ ${job.command}`, "info") + JobTerminal.line(`job ${job.id}`, "dim");
+        const header =
+          JobTerminal.line(`$ ${job.command}`, "info") + JobTerminal.line(`job ${job.id}`, "dim");
         terminal.write(header);
         const state: FollowState = { jobId: job.id, offset: 0, transcript: header };
         saveFollowState(state);
@@ -102,11 +116,21 @@ export function consoleView(ctx: ViewContext): HTMLElement {
     h(
       "div",
       { class: "console-grid" },
-      h("section", { class: "card console-card", "aria-labelledby": "new-job-title" }, h("h2", { class: "card-title", id: "new-job-title" }, "New job"), form),
+      h(
+        "section",
+        { class: "card console-card", "aria-labelledby": "new-job-title" },
+        h("h2", { class: "card-title", id: "new-job-title" }, "New job"),
+        form,
+      ),
       h(
         "section",
         { class: "card terminal-card", "aria-labelledby": "output-title" },
-        h("div", { class: "terminal-head" }, h("h2", { class: "card-title", id: "output-title" }, "Output"), h("div", { class: "terminal-actions" }, jobLink, cancelButton)),
+        h(
+          "div",
+          { class: "terminal-head" },
+          h("h2", { class: "card-title", id: "output-title" }, "Output"),
+          h("div", { class: "terminal-actions" }, jobLink, cancelButton),
+        ),
         facts,
         h("div", { class: "terminal-frame" }, terminal.element, idle),
       ),
@@ -122,7 +146,9 @@ export function consoleView(ctx: ViewContext): HTMLElement {
     const saved = loadFollowState();
     if (!saved) return;
     const restartFromZero = saved.transcript === undefined;
-    const state: FollowState = restartFromZero ? { jobId: saved.jobId, offset: 0, transcript: "" } : saved;
+    const state: FollowState = restartFromZero
+      ? { jobId: saved.jobId, offset: 0, transcript: "" }
+      : saved;
     if (!restartFromZero) terminal.write(saved.transcript ?? "");
     ctx.api.getJob(saved.jobId).then(
       (job) => {

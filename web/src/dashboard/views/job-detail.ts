@@ -27,7 +27,13 @@ function timeline(job: Job): HTMLElement {
           {},
           h("strong", {}, retried ? `retried · ${statusLabel(t.status)}` : statusLabel(t.status)),
           h("span", { class: "muted" }, ` ${dateTime(t.at)}`),
-          h("p", { class: "timeline-reason" }, t.reason, t.nodeId ? ` · node ${shortId(t.nodeId)}` : "", t.attempt > 0 ? ` · attempt ${t.attempt + 1}` : ""),
+          h(
+            "p",
+            { class: "timeline-reason" },
+            t.reason,
+            t.nodeId ? ` · node ${shortId(t.nodeId)}` : "",
+            t.attempt > 0 ? ` · attempt ${t.attempt + 1}` : "",
+          ),
         ),
       );
     }),
@@ -41,10 +47,29 @@ function artifactsCard(ctx: ViewContext, jobId: string): HTMLElement {
       replaceChildren(
         host,
         items.length === 0
-          ? h("p", { class: "muted" }, "No artifacts. Files the job writes to $WC_ARTIFACTS_DIR appear here.")
-          : h("ul", { class: "artifact-list" }, items.map((a) => h("li", {}, h("a", { href: a.url, download: a.name, rel: "noopener" }, a.name), h("span", { class: "muted" }, bytes(a.sizeBytes))))),
+          ? h(
+              "p",
+              { class: "muted" },
+              "No artifacts. Files the job writes to $WC_ARTIFACTS_DIR appear here.",
+            )
+          : h(
+              "ul",
+              { class: "artifact-list" },
+              items.map((a) =>
+                h(
+                  "li",
+                  {},
+                  h("a", { href: a.url, download: a.name, rel: "noopener" }, a.name),
+                  h("span", { class: "muted" }, bytes(a.sizeBytes)),
+                ),
+              ),
+            ),
       ),
-    (error: unknown) => replaceChildren(host, h("p", { class: "muted" }, `Artifacts unavailable: ${describeError(error)}`)),
+    (error: unknown) =>
+      replaceChildren(
+        host,
+        h("p", { class: "muted" }, `Artifacts unavailable: ${describeError(error)}`),
+      ),
   );
   return card("Artifacts", {}, host);
 }
@@ -54,7 +79,11 @@ export function jobDetailView(ctx: ViewContext): HTMLElement {
   const facts = h("div", { class: "facts" });
   const timelineHost = h("div", {});
   const body = h("div", { class: "detail-grid" }, loading("Loading job…"));
-  const cancel = h("button", { type: "button", class: "btn btn-danger btn-small", hidden: true }, "Cancel job");
+  const cancel = h(
+    "button",
+    { type: "button", class: "btn btn-danger btn-small", hidden: true },
+    "Cancel job",
+  );
   const terminal = new JobTerminal("Job output");
   ctx.signal.addEventListener("abort", () => terminal.dispose());
 
@@ -66,7 +95,8 @@ export function jobDetailView(ctx: ViewContext): HTMLElement {
   cancel.addEventListener("click", () => {
     cancel.disabled = true;
     ctx.api.cancelJob(id).then(
-      () => ctx.banner.info("Cancel requested", "The node stops the job and the final status follows."),
+      () =>
+        ctx.banner.info("Cancel requested", "The node stops the job and the final status follows."),
       (error: unknown) => ctx.banner.error("Could not cancel the job", describeError(error)),
     );
   });
@@ -81,21 +111,49 @@ export function jobDetailView(ctx: ViewContext): HTMLElement {
           "div",
           { class: "detail-main" },
           card("Command", {}, h("pre", { class: "command-block" }, job.command)),
-          card("Output", {}, h("div", { class: "terminal-frame terminal-frame-short" }, terminal.element)),
+          card(
+            "Output",
+            {},
+            h("div", { class: "terminal-frame terminal-frame-short" }, terminal.element),
+          ),
         ),
-        h("div", { class: "detail-side" }, card("Timeline", {}, timelineHost), artifactsCard(ctx, job.id)),
+        h(
+          "div",
+          { class: "detail-side" },
+          card("Timeline", {}, timelineHost),
+          artifactsCard(ctx, job.id),
+        ),
       );
       terminal.open();
-      const follow = new JobFollow(ctx.api, terminal, { onJob: show, onDone: show }, { jobId: id, offset: 0, transcript: undefined }, false);
+      const follow = new JobFollow(
+        ctx.api,
+        terminal,
+        { onJob: show, onDone: show },
+        { jobId: id, offset: 0, transcript: undefined },
+        false,
+      );
       void follow.run(ctx.signal);
     },
-    (error: unknown) => replaceChildren(body, emptyState("Could not load this job", describeError(error), h("a", { class: "btn", href: hrefOf({ name: "jobs" }) }, "Back to job history"))),
+    (error: unknown) =>
+      replaceChildren(
+        body,
+        emptyState(
+          "Could not load this job",
+          describeError(error),
+          h("a", { class: "btn", href: hrefOf({ name: "jobs" }) }, "Back to job history"),
+        ),
+      ),
   );
 
   return h(
     "div",
     {},
-    pageHeader(`Job ${shortId(id)}`, id, h("a", { class: "btn btn-small", href: hrefOf({ name: "jobs" }) }, "← Job history"), cancel),
+    pageHeader(
+      `Job ${shortId(id)}`,
+      id,
+      h("a", { class: "btn btn-small", href: hrefOf({ name: "jobs" }) }, "← Job history"),
+      cancel,
+    ),
     facts,
     body,
   );

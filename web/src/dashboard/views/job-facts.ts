@@ -31,10 +31,22 @@ export function renderJobFacts(host: HTMLElement, job: Job): void {
   const seconds = jobSeconds(job);
   replaceChildren(
     host,
-    h("div", { class: "metric" }, h("span", { class: "metric-label" }, "Status"), h("span", { class: "metric-value", "data-fact": "status" }, pill(job.status))),
-    metric("Node", job.nodeId ? shortId(job.nodeId) : "—", { "data-fact": "node", title: job.nodeId ?? "" }),
-    metric("Exit code", job.exitCode === undefined ? "—" : String(job.exitCode), { "data-fact": "exit" }),
-    metric("Duration", seconds === undefined ? "—" : duration(seconds), { "data-fact": "duration" }),
+    h(
+      "div",
+      { class: "metric" },
+      h("span", { class: "metric-label" }, "Status"),
+      h("span", { class: "metric-value", "data-fact": "status" }, pill(job.status)),
+    ),
+    metric("Node", job.nodeId ? shortId(job.nodeId) : "—", {
+      "data-fact": "node",
+      title: job.nodeId ?? "",
+    }),
+    metric("Exit code", job.exitCode === undefined ? "—" : String(job.exitCode), {
+      "data-fact": "exit",
+    }),
+    metric("Duration", seconds === undefined ? "—" : duration(seconds), {
+      "data-fact": "duration",
+    }),
     metric("Cost", costText(job), { "data-fact": "cost" }),
     metric("CO₂e", co2Text(job), { "data-fact": "co2e" }),
   );

@@ -59,7 +59,8 @@ export class JobFollow {
   private emit(text: string, nextOffset = this.state.offset): void {
     this.terminal.write(text);
     this.state.offset = nextOffset;
-    this.state.transcript = this.state.transcript === undefined ? undefined : this.state.transcript + text;
+    this.state.transcript =
+      this.state.transcript === undefined ? undefined : this.state.transcript + text;
     if (this.persist) saveFollowState(this.state);
   }
 
@@ -84,7 +85,9 @@ export class JobFollow {
       signal,
     );
     if (end.kind === "failed") {
-      this.terminal.write(JobTerminal.line(`Cannot read this job's output: ${describeError(end.error)}`, "error"));
+      this.terminal.write(
+        JobTerminal.line(`Cannot read this job's output: ${describeError(end.error)}`, "error"),
+      );
       return;
     }
     if (end.kind !== "complete") return;

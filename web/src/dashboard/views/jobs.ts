@@ -4,7 +4,7 @@ import { describeError } from "../../api/api-error.js";
 import { h, replaceChildren } from "../../lib/dom.js";
 import { duration, shortDateTime, shortId } from "../../lib/format.js";
 import { hrefOf } from "../routes.js";
-import { emptyState, field, loading, pageHeader, pill } from "../ui.js";
+import { emptyState, field, loading, pageHeader, pill, tableHost } from "../ui.js";
 import { every, type ViewContext } from "../view-context.js";
 import { co2Text, costText, jobSeconds } from "./job-facts.js";
 
@@ -24,7 +24,11 @@ function jobRow(job: Job): HTMLTableRowElement {
   return h(
     "tr",
     { "data-job-id": job.id },
-    h("td", {}, h("a", { href: hrefOf({ name: "job", id: job.id }), class: "mono" }, shortId(job.id))),
+    h(
+      "td",
+      {},
+      h("a", { href: hrefOf({ name: "job", id: job.id }), class: "mono" }, shortId(job.id)),
+    ),
     h("td", {}, pill(job.status)),
     h("td", { class: "cell-command" }, h("code", { title: job.command }, job.command)),
     h("td", { class: "mono" }, job.nodeId ? shortId(job.nodeId) : "—"),
@@ -41,8 +45,12 @@ export function jobsView(ctx: ViewContext): HTMLElement {
     { name: "status" },
     Object.entries(STATUS_FILTERS).map(([value, filter]) => h("option", { value }, filter.label)),
   );
-  const body = h("div", { class: "table-host" }, loading("Loading jobs…"));
-  const previous = h("button", { type: "button", class: "btn btn-small", disabled: true }, "← Newer");
+  const body = tableHost("Jobs table", loading("Loading jobs…"));
+  const previous = h(
+    "button",
+    { type: "button", class: "btn btn-small", disabled: true },
+    "← Newer",
+  );
   const next = h("button", { type: "button", class: "btn btn-small", disabled: true }, "Older →");
   const pageLabel = h("span", { class: "muted" });
   /** Tokens of the pages before the current one; the last is the current page's own token. */
@@ -64,7 +72,15 @@ export function jobsView(ctx: ViewContext): HTMLElement {
           replaceChildren(
             body,
             select.value === "all" && tokens.length === 1
-              ? emptyState("No jobs yet", "Run your first command from the console — try echo hello.", h("a", { class: "btn btn-primary", href: hrefOf({ name: "console" }) }, "Open the console"))
+              ? emptyState(
+                  "No jobs yet",
+                  "Run your first command from the console — try echo hello.",
+                  h(
+                    "a",
+                    { class: "btn btn-primary", href: hrefOf({ name: "console" }) },
+                    "Open the console",
+                  ),
+                )
               : emptyState("Nothing matches", "No jobs with this status. Pick another filter."),
           );
           return;
@@ -74,7 +90,17 @@ export function jobsView(ctx: ViewContext): HTMLElement {
           h(
             "table",
             { class: "table", "aria-label": "Jobs" },
-            h("thead", {}, h("tr", {}, ["Job", "Status", "Command", "Node", "Duration", "Cost", "CO₂e", "Submitted"].map((c) => h("th", { scope: "col" }, c)))),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                ["Job", "Status", "Command", "Node", "Duration", "Cost", "CO₂e", "Submitted"].map(
+                  (c) => h("th", { scope: "col" }, c),
+                ),
+              ),
+            ),
             h("tbody", {}, page.items.map(jobRow)),
           ),
         );
@@ -96,7 +122,11 @@ export function jobsView(ctx: ViewContext): HTMLElement {
     tokens.push(nextToken);
     load();
   });
-  const refresh = h("button", { type: "button", class: "btn btn-small", onclick: () => load() }, "Refresh");
+  const refresh = h(
+    "button",
+    { type: "button", class: "btn btn-small", onclick: () => load() },
+    "Refresh",
+  );
   every(ctx, REFRESH_MS, () => {
     if (tokens.length === 1) load(true);
   });

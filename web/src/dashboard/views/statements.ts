@@ -4,7 +4,7 @@ import { describeError } from "../../api/api-error.js";
 import { h, replaceChildren } from "../../lib/dom.js";
 import { duration, minusUsd, monthOf, shortDateTime, shortId, usd } from "../../lib/format.js";
 import { hrefOf } from "../routes.js";
-import { downloadBlob, emptyState, field, loading, metric, pageHeader } from "../ui.js";
+import { downloadBlob, emptyState, field, loading, metric, pageHeader, tableHost } from "../ui.js";
 import type { ViewContext } from "../view-context.js";
 
 interface StatementKind<S> {
@@ -17,7 +17,8 @@ interface StatementKind<S> {
   render(statement: S): { totals: HTMLElement[]; headings: string[]; rows: HTMLTableRowElement[] };
 }
 
-const jobCell = (jobId: string) => h("td", {}, h("a", { class: "mono", href: hrefOf({ name: "job", id: jobId }) }, shortId(jobId)));
+const jobCell = (jobId: string) =>
+  h("td", {}, h("a", { class: "mono", href: hrefOf({ name: "job", id: jobId }) }, shortId(jobId)));
 
 const INVOICES: StatementKind<Invoice> = {
   title: "Invoices",
@@ -25,12 +26,18 @@ const INVOICES: StatementKind<Invoice> = {
   fileStem: "wastecompute-invoice",
   load: (ctx, month) => ctx.api.invoice(month),
   csv: (ctx, month) => ctx.api.invoiceCsv(month),
-  empty: ["No charges this month", "Jobs you run are billed per second and appear here once they finish."],
+  empty: [
+    "No charges this month",
+    "Jobs you run are billed per second and appear here once they finish.",
+  ],
   render: (invoice) => ({
     totals: [
       metric("Gross", usd(invoice.totals.grossMicros)),
       metric("Discount", minusUsd(invoice.totals.discountMicros)),
-      metric("Total due", usd(invoice.totals.netMicros), { class: "metric metric-strong", "data-total": "net" }),
+      metric("Total due", usd(invoice.totals.netMicros), {
+        class: "metric metric-strong",
+        "data-total": "net",
+      }),
       metric("Incl. platform fee (15%)", usd(invoice.totals.platformFeeMicros)),
     ],
     headings: ["Date", "Job", "Description", "Time", "Gross", "Discount", "Net"],
@@ -45,7 +52,11 @@ const INVOICES: StatementKind<Invoice> = {
           "td",
           { class: "num" },
           duration(line.seconds),
-          h("div", { class: "muted small" }, `${line.peakSeconds} s peak · ${line.offPeakSeconds} s off-peak`),
+          h(
+            "div",
+            { class: "muted small" },
+            `${line.peakSeconds} s peak · ${line.offPeakSeconds} s off-peak`,
+          ),
         ),
         h("td", { class: "num" }, usd(line.grossMicros)),
         h("td", { class: "num" }, minusUsd(line.discountMicros)),
@@ -61,12 +72,18 @@ const EARNINGS: StatementKind<EarningsStatement> = {
   fileStem: "wastecompute-earnings",
   load: (ctx, month) => ctx.api.earnings(month),
   csv: (ctx, month) => ctx.api.earningsCsv(month),
-  empty: ["No earnings this month", "Once your nodes run jobs, each one is listed here with its share."],
+  empty: [
+    "No earnings this month",
+    "Once your nodes run jobs, each one is listed here with its share.",
+  ],
   render: (statement) => ({
     totals: [
       metric("Jobs billed", usd(statement.totals.jobNetMicros)),
       metric("Platform fee", minusUsd(statement.totals.platformFeeMicros)),
-      metric("Your earnings", usd(statement.totals.earningMicros), { class: "metric metric-strong", "data-total": "net" }),
+      metric("Your earnings", usd(statement.totals.earningMicros), {
+        class: "metric metric-strong",
+        "data-total": "net",
+      }),
     ],
     headings: ["Date", "Job", "Node", "Time", "Job total", "Platform fee", "Earning"],
     rows: statement.lines.map((line) =>
@@ -86,7 +103,13 @@ const EARNINGS: StatementKind<EarningsStatement> = {
 };
 
 function statementView<S>(kind: StatementKind<S>, ctx: ViewContext): HTMLElement {
-  const monthInput = h("input", { type: "month", name: "month", value: monthOf(new Date()), max: monthOf(new Date()), required: true });
+  const monthInput = h("input", {
+    type: "month",
+    name: "month",
+    value: monthOf(new Date()),
+    max: monthOf(new Date()),
+    required: true,
+  });
   const body = h("div", {}, loading());
   const download = h("button", { type: "button", class: "btn btn-small" }, "Download CSV");
 
@@ -103,19 +126,30 @@ function statementView<S>(kind: StatementKind<S>, ctx: ViewContext): HTMLElement
           h("div", { class: "totals" }, totals),
           rows.length === 0
             ? emptyState(...kind.empty)
-            : h(
-                "div",
-                { class: "table-host" },
+            : tableHost(
+                `${kind.title} lines`,
                 h(
                   "table",
                   { class: "table", "aria-label": `${kind.title} lines` },
-                  h("thead", {}, h("tr", {}, headings.map((c) => h("th", { scope: "col" }, c)))),
+                  h(
+                    "thead",
+                    {},
+                    h(
+                      "tr",
+                      {},
+                      headings.map((c) => h("th", { scope: "col" }, c)),
+                    ),
+                  ),
                   h("tbody", {}, rows),
                 ),
               ),
         );
       },
-      (error: unknown) => replaceChildren(body, emptyState(`Could not load ${kind.title.toLowerCase()}`, describeError(error))),
+      (error: unknown) =>
+        replaceChildren(
+          body,
+          emptyState(`Could not load ${kind.title.toLowerCase()}`, describeError(error)),
+        ),
     );
   };
 
@@ -125,7 +159,9 @@ function statementView<S>(kind: StatementKind<S>, ctx: ViewContext): HTMLElement
     kind
       .csv(ctx, month)
       .then((blob) => downloadBlob(blob, `${kind.fileStem}-${month}.csv`))
-      .catch((error: unknown) => ctx.banner.error("Could not download the CSV", describeError(error)))
+      .catch((error: unknown) =>
+        ctx.banner.error("Could not download the CSV", describeError(error)),
+      )
       .finally(() => (download.disabled = false));
   });
   monthInput.addEventListener("change", load);
@@ -135,7 +171,12 @@ function statementView<S>(kind: StatementKind<S>, ctx: ViewContext): HTMLElement
     "div",
     {},
     pageHeader(kind.title, kind.subtitle, download),
-    h("section", { class: "card" }, h("div", { class: "toolbar" }, field("Month", monthInput).wrapper), body),
+    h(
+      "section",
+      { class: "card" },
+      h("div", { class: "toolbar" }, field("Month", monthInput).wrapper),
+      body,
+    ),
   );
 }
 

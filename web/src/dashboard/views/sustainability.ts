@@ -15,13 +15,35 @@ export function sustainabilityView(ctx: ViewContext): HTMLElement {
       if (ctx.signal.aborted) return;
       const days = data.days.map((d) => d.day);
       const energyUnit = pickUnit(Math.max(0, ...data.days.map((d) => d.energyKwh)), ENERGY_UNITS);
-      const massUnit = pickUnit(Math.max(0, ...data.days.flatMap((d) => [d.emittedGrams, d.avoidedGrams])), MASS_UNITS);
+      const massUnit = pickUnit(
+        Math.max(0, ...data.days.flatMap((d) => [d.emittedGrams, d.avoidedGrams])),
+        MASS_UNITS,
+      );
       const method = card(
         "Method",
         { class: "card method-card" },
-        h("p", {}, "Operational emissions follow the Green Software Foundation SCI: ", h("code", {}, "O = E × I"), " (energy × location-based grid intensity). Embodied emissions: ", h("code", {}, "M = TE × TiR/EL × RR/ToR"), ". Energy is measured where the agent can read it, otherwise estimated from CPU/GPU power curves (CCF)."),
-        h("p", {}, "“Avoided” compares each job with running it on newly provisioned hardware, so it counts the embodied carbon a new server would have added. Trees = kg CO₂e ÷ 60 (one seedling grown for 10 years, US EPA)."),
-        h("p", { class: "muted small" }, "Coefficients version ", h("code", { "data-coefficients": "" }, data.coefficientsVersion), " · ", h("a", { href: METHOD_URL }, "Read the full methodology")),
+        h(
+          "p",
+          {},
+          "Operational emissions follow the Green Software Foundation SCI: ",
+          h("code", {}, "O = E × I"),
+          " (energy × location-based grid intensity). Embodied emissions: ",
+          h("code", {}, "M = TE × TiR/EL × RR/ToR"),
+          ". Energy is measured where the agent can read it, otherwise estimated from CPU/GPU power curves (CCF).",
+        ),
+        h(
+          "p",
+          {},
+          "“Avoided” compares each job with running it on newly provisioned hardware, so it counts the embodied carbon a new server would have added. Trees = kg CO₂e ÷ 60 (one seedling grown for 10 years, US EPA).",
+        ),
+        h(
+          "p",
+          { class: "muted small" },
+          "Coefficients version ",
+          h("code", { "data-coefficients": "" }, data.coefficientsVersion),
+          " · ",
+          h("a", { href: METHOD_URL }, "Read the full methodology"),
+        ),
       );
       replaceChildren(
         body,
@@ -30,15 +52,37 @@ export function sustainabilityView(ctx: ViewContext): HTMLElement {
           { class: "totals totals-4" },
           metric("Energy used", energy(data.totals.energyKwh)),
           metric("CO₂e emitted", grams(data.totals.emittedGrams)),
-          metric("CO₂e avoided", grams(data.totals.avoidedGrams), { class: "metric metric-strong" }),
+          metric("CO₂e avoided", grams(data.totals.avoidedGrams), {
+            class: "metric metric-strong",
+          }),
           metric("Tree equivalents", trees(data.totals.treeEquivalents)),
         ),
         days.length === 0
-          ? emptyState("No jobs measured yet", "Run a job and its energy and CO₂e appear here the day it finishes.")
+          ? emptyState(
+              "No jobs measured yet",
+              "Run a job and its energy and CO₂e appear here the day it finishes.",
+            )
           : h(
               "div",
               { class: "chart-grid" },
-              card("Energy per day", {}, dailyChart("Energy per day", days, [{ label: "Energy", values: data.days.map((d) => d.energyKwh * energyUnit.factor), color: "#5cc8ff", bars: true }], energyUnit.label, ctx.signal)),
+              card(
+                "Energy per day",
+                {},
+                dailyChart(
+                  "Energy per day",
+                  days,
+                  [
+                    {
+                      label: "Energy",
+                      values: data.days.map((d) => d.energyKwh * energyUnit.factor),
+                      color: "#5cc8ff",
+                      bars: true,
+                    },
+                  ],
+                  energyUnit.label,
+                  ctx.signal,
+                ),
+              ),
               card(
                 "CO₂e emitted and avoided per day",
                 {},
@@ -46,8 +90,16 @@ export function sustainabilityView(ctx: ViewContext): HTMLElement {
                   "CO₂e emitted and avoided per day",
                   days,
                   [
-                    { label: "Emitted", values: data.days.map((d) => d.emittedGrams * massUnit.factor), color: "#f5b941" },
-                    { label: "Avoided", values: data.days.map((d) => d.avoidedGrams * massUnit.factor), color: "#3ee0a1" },
+                    {
+                      label: "Emitted",
+                      values: data.days.map((d) => d.emittedGrams * massUnit.factor),
+                      color: "#f5b941",
+                    },
+                    {
+                      label: "Avoided",
+                      values: data.days.map((d) => d.avoidedGrams * massUnit.factor),
+                      color: "#3ee0a1",
+                    },
                   ],
                   massUnit.label,
                   ctx.signal,
@@ -57,7 +109,16 @@ export function sustainabilityView(ctx: ViewContext): HTMLElement {
         method,
       );
     },
-    (error: unknown) => replaceChildren(body, emptyState("Could not load sustainability data", describeError(error))),
+    (error: unknown) =>
+      replaceChildren(body, emptyState("Could not load sustainability data", describeError(error))),
   );
-  return h("div", {}, pageHeader("Sustainability", "The energy and carbon of your jobs, and what reusing idle hardware avoided."), body);
+  return h(
+    "div",
+    {},
+    pageHeader(
+      "Sustainability",
+      "The energy and carbon of your jobs, and what reusing idle hardware avoided.",
+    ),
+    body,
+  );
 }
