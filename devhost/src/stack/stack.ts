@@ -210,7 +210,9 @@ export async function runStack(options: StackOptions): Promise<number> {
       }
       const spec = serviceSpec(service, prepared.values, baseDir, childEnv, options.configPath);
       const { readiness } = spec;
-      const up = await launch(spec, false, readiness.kind === "exit" ? "(done)" : "");
+      const detail =
+        readiness.kind === "exit" ? "(done)" : readiness.kind === "none" ? "(started)" : "";
+      const up = await launch(spec, false, detail);
       if (up && readiness.kind === "http") urls.push([service.name, readiness.url]);
     }
 
