@@ -40,12 +40,19 @@ async function runHostCommand(args: readonly string[]): Promise<number> {
     import("./host.js"),
     import("./durable/index.js"),
   ]);
-  const running = await startHost({
-    appDir: values.app,
-    port,
-    host: values.host,
-    extensions: [createDurableExtension()],
-  });
+  let running: Awaited<ReturnType<typeof startHost>>;
+  try {
+    running = await startHost({
+      appDir: values.app,
+      port,
+      host: values.host,
+      extensions: [createDurableExtension()],
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(`devhost host: could not start the app in ${values.app}: ${reason}`);
+    return 1;
+  }
   console.log(`ready: ${running.functions.length} functions at ${running.url}`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
