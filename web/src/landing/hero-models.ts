@@ -125,23 +125,36 @@ export function buildCpu(): THREE.Group {
 function buildFan(hubColor: number): THREE.Group {
   const fan = new THREE.Group();
   const bladeMaterial = new THREE.MeshStandardMaterial({
-    color: 0x2a3948,
-    metalness: 0.3,
-    roughness: 0.5,
+    color: 0x2b3a4a,
+    metalness: 0.2,
+    roughness: 0.55,
+    side: THREE.DoubleSide,
   });
-  const blade = new THREE.BoxGeometry(0.62, 0.02, 0.2);
-  for (let i = 0; i < 9; i += 1) {
+  // A swept blade: a thin slab twisted and leaning, repeated around the hub.
+  const blade = new THREE.BoxGeometry(0.5, 0.012, 0.15);
+  blade.translate(0.42, 0, 0);
+  const BLADES = 11;
+  for (let i = 0; i < BLADES; i += 1) {
     const mesh = new THREE.Mesh(blade, bladeMaterial);
-    const angle = (i / 9) * Math.PI * 2;
-    mesh.position.set(Math.cos(angle) * 0.36, 0, Math.sin(angle) * 0.36);
-    mesh.rotation.set(0.35, -angle, 0);
+    mesh.rotation.set(0, (i / BLADES) * Math.PI * 2, 0.42, "YXZ");
     fan.add(mesh);
   }
   const hub = new THREE.Mesh(
-    new THREE.CylinderGeometry(0.17, 0.17, 0.06, 32),
-    new THREE.MeshStandardMaterial({ color: hubColor, emissive: hubColor, emissiveIntensity: 0.6 }),
+    new THREE.CylinderGeometry(0.18, 0.18, 0.07, 32),
+    new THREE.MeshStandardMaterial({
+      color: 0x111820,
+      emissive: hubColor,
+      emissiveIntensity: 0.35,
+    }),
   );
   fan.add(hub);
+  const cap = new THREE.Mesh(
+    new THREE.CircleGeometry(0.1, 32),
+    new THREE.MeshBasicMaterial({ color: hubColor }),
+  );
+  cap.rotation.x = -Math.PI / 2;
+  cap.position.y = 0.037;
+  fan.add(cap);
   const ring = new THREE.Mesh(
     new THREE.TorusGeometry(0.74, 0.035, 12, 64),
     new THREE.MeshStandardMaterial({ color: 0x3b4d60, metalness: 0.8, roughness: 0.35 }),
