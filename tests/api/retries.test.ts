@@ -18,6 +18,8 @@ beforeAll(async () => {
       WC_PLACEMENT_RETRY_SEC: "1",
       WC_PLACEMENT_RETRY_MAX_SEC: "1",
       WC_QUEUE_ACCESS_TTL_SEC: "8",
+      WC_ACCEPT_TIMEOUT_SEC: "3",
+      WC_DEADLINE_GRACE_SEC: "1",
     },
   });
 });
@@ -27,11 +29,29 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Stops every agent started so far and waits until the platform considers them offline. */
+async function retireAgents(): Promise<void> {
+  for (const agent of agents) agent.stopHeartbeating();
+  await new Promise((r) => setTimeout(r, 4_000));
+}
+
 async function agentOnline(name: string): Promise<ScriptedAgent> {
   const agent = await ScriptedAgent.register(stack.apiUrl, stack.keys.seller, { name });
   agent.startHeartbeating(500);
   agents.push(agent);
   return agent;
+}
+
+/** The first dispatch either agent receives, without leaving a poll behind that could steal the next. */
+async function firstDispatch(candidates: ScriptedAgent[], timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const agent of candidates) {
+      const message = await agent.nextDispatch(300).catch(() => undefined);
+      if (message !== undefined) return { agent, message };
+    }
+  }
+  throw new Error("no dispatch reached any agent");
 }
 
 describe("queue access", () => {
@@ -76,7 +96,7 @@ describe("placement failures", () => {
   });
 
   it("retries a job on another node when its node stops heartbeating, and bills it once", async () => {
-    for (const agent of agents) agent.stopHeartbeating();
+    await retireAgents();
     const first = await agentOnline("first");
     const submitted = await api<Job>(stack.apiUrl, "POST", "/api/jobs", {
       key: stack.keys.buyer,
@@ -126,5 +146,57 @@ describe("placement failures", () => {
     }, "ledger entries");
     expect(entries.map((e) => e.kind).sort()).toEqual(["charge", "earning", "fee"]);
     expect(entries.find((e) => e.kind === "earning")?.settlement.nodeId).toBe(second.nodeId);
+  });
+
+  it("places a job elsewhere when its node does not start it in time", async () => {
+    await retireAgents();
+    const [one, two] = [await agentOnline("one"), await agentOnline("two")];
+    const submitted = await api<Job>(stack.apiUrl, "POST", "/api/jobs", {
+      key: stack.keys.buyer,
+      body: { command: "echo ignored" },
+    });
+    // Whichever node gets it first ignores it; the other one must get attempt 2.
+    const first = await firstDispatch([one, two]);
+    expect(first.message.jobId).toBe(submitted.body.id);
+    expect(first.message.attempt).toBe(1);
+    const second = await firstDispatch([one, two]);
+    expect(second.message.attempt).toBe(2);
+    expect(second.agent).not.toBe(first.agent);
+    expect((await second.agent.start(second.message)).status).toBe(200);
+    const job = await jobReaches(stack.apiUrl, stack.keys.buyer, submitted.body.id, ["running"]);
+    expect(job.transitions.map((t) => t.status)).toEqual([
+      "queued",
+      "placed",
+      "queued",
+      "placed",
+      "running",
+    ]);
+    expect(job.transitions[2]!.reason).toContain("did not start");
+    expect((await second.agent.finish(second.message, second.agent.finishBody())).status).toBe(200);
+    await jobReaches(stack.apiUrl, stack.keys.buyer, submitted.body.id, ["succeeded"]);
+  });
+
+  it("declares a job lost when every attempt's node goes silent past its deadline", async () => {
+    await retireAgents();
+    const only = await agentOnline("only");
+    const submitted = await api<Job>(stack.apiUrl, "POST", "/api/jobs", {
+      key: stack.keys.buyer,
+      body: { command: "sleep 999", maxRuntimeSec: 1 },
+    });
+    for (const attempt of [1, 2, 3]) {
+      const message = await only.nextDispatch(20_000);
+      expect(message.jobId).toBe(submitted.body.id);
+      expect(message.attempt).toBe(attempt);
+      expect((await only.start(message)).status).toBe(200);
+    }
+    const done = await jobReaches(
+      stack.apiUrl,
+      stack.keys.buyer,
+      submitted.body.id,
+      ["lost"],
+      30_000,
+    );
+    expect(done.failureReason).toContain("no attempts left");
+    expect(await listJobLedgerEntries(submitted.body.id)).toEqual([]);
   });
 });
