@@ -55,7 +55,8 @@ async function hostUrl(stack: LaunchedStack): Promise<string> {
   return (await stack.waitFor(/function host\s+(http:\/\/\S+)/))[1]!;
 }
 
-describe("devhost stack", () => {
+// Each test starts real processes, sometimes twice; a loaded machine needs more than the default.
+describe("devhost stack", { timeout: 180_000 }, () => {
   it("comes up on free ports, provisions, runs services, serves the app, and keeps Cosmos data across restarts", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
     const configPath = await writeTempConfig(
