@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { startApiStack } from "./lib/api-stack.js";
 import { BenchAgent } from "./lib/bench-agent.js";
 import { load } from "./lib/load.js";
-import { cpuDuring } from "./lib/proc-cpu.js";
+import { cpuCeilingPerSecond, cpuDuring } from "./lib/proc-cpu.js";
 import { ms, perSecond, summarise, verdict } from "./lib/stats.js";
 
 const SUBMIT_CONNECTIONS = 10;
@@ -36,11 +36,23 @@ function machineLine() {
   return `Node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "unknown"}), load average ${one.toFixed(2)}`;
 }
 
-function cpuLine(cpu, count, unit) {
-  const parts = Object.entries(cpu)
-    .filter(([, used]) => used !== undefined)
-    .map(([name, used]) => `${name} ${ms(used / count, 1)}`);
-  return parts.length === 0 ? "" : `  CPU per ${unit}: ${parts.join(", ")}`;
+/** CPU per unit of work in each stack process, and the rate that allows on idle cores. */
+function cpuLines(cpu, count, unit) {
+  const perUnit = Object.fromEntries(
+    Object.entries(cpu).map(([name, used]) => [
+      name,
+      used === undefined ? undefined : used / count,
+    ]),
+  );
+  const parts = Object.entries(perUnit)
+    .filter(([, cost]) => cost !== undefined)
+    .map(([name, cost]) => `${name} ${ms(cost, 1)}`);
+  if (parts.length === 0) return;
+  console.log(`  CPU per ${unit}: ${parts.join(", ")}`);
+  const ceiling = cpuCeilingPerSecond(perUnit, availableParallelism());
+  console.log(
+    `  CPU-bound ceiling on ${availableParallelism()} idle cores (estimate from the CPU above): ${perSecond(ceiling)}`,
+  );
 }
 
 async function submitThroughput() {
@@ -68,9 +80,7 @@ async function submitThroughput() {
       `  latency p50 ${result.p50} ms  p90 ${result.p90} ms  p99 ${result.p99} ms  max ${result.max} ms  ` +
         `(target p99 < ${SUBMIT_P99_TARGET_MS} ms: ${verdict(result.p99 < SUBMIT_P99_TARGET_MS)})`,
     );
-    console.log(
-      cpuLine(cpu, result.requests, "accepted job (incl. background orchestration work)"),
-    );
+    cpuLines(cpu, result.requests, "accepted job (incl. the orchestration work it started)");
   } finally {
     await stack.stop();
   }
@@ -131,7 +141,7 @@ async function dispatchLatency() {
     console.log(
       `  target submit -> start p50 < ${DISPATCH_P50_TARGET_MS} ms: ${verdict(started.p50 < DISPATCH_P50_TARGET_MS)}`,
     );
-    console.log(cpuLine(cpu, DISPATCH_JOBS, "job (submit, dispatch, start, finish, settle)"));
+    cpuLines(cpu, DISPATCH_JOBS, "job (submit, dispatch, start, finish, settle)");
   } finally {
     agent?.stopHeartbeating();
     await stack.stop();

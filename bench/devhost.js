@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startAzurite } from "./lib/azurite.js";
 import { keepAliveLatencies } from "./lib/keep-alive-loop.js";
 import { load } from "./lib/load.js";
-import { cpuDuring } from "./lib/proc-cpu.js";
+import { cpuCeilingPerSecond, cpuDuring } from "./lib/proc-cpu.js";
 import { ms, perSecond, summarise, verdict } from "./lib/stats.js";
 import { startTarget } from "./lib/target.js";
 
@@ -64,9 +64,7 @@ async function httpRoundTrip() {
     }
     const one = { bare: summarise(latencies.bare), devhost: summarise(latencies.devhost) };
     const overheadP50 = one.devhost.p50 - one.bare.p50;
-    console.log(
-      `\n# HTTP trigger round-trip (GET returning ${"a small JSON"}; loopback, keep-alive)`,
-    );
+    console.log(`\n# HTTP trigger round-trip (GET returning a small JSON; loopback, keep-alive)`);
     console.log(
       `one connection, ${LATENCY_ROUNDS}x${LATENCY_REQUESTS} sequential requests each (hrtime):`,
     );
@@ -159,8 +157,13 @@ async function orchestrationThroughput() {
       `  ${perSecond(rate)} activities completed  (target >= ${ACTIVITY_RATE_TARGET}/s: ${verdict(rate >= ACTIVITY_RATE_TARGET)})`,
     );
     if (cpu.host !== undefined && cpu.azurite !== undefined) {
+      const perActivity = { host: cpu.host / activities, azurite: cpu.azurite / activities };
       console.log(
-        `  CPU used: host ${ms(cpu.host, 0)} (${ms(cpu.host / activities, 1)} per activity), Azurite ${ms(cpu.azurite, 0)}`,
+        `  CPU per activity: host ${ms(perActivity.host, 1)}, Azurite ${ms(perActivity.azurite, 1)}`,
+      );
+      const ceiling = cpuCeilingPerSecond(perActivity, availableParallelism());
+      console.log(
+        `  CPU-bound ceiling on ${availableParallelism()} idle cores (estimate from the CPU above): ${perSecond(ceiling)} activities`,
       );
     }
   } finally {
