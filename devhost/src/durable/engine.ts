@@ -13,6 +13,7 @@ import {
   type EpisodePlan,
   type SubOrchestrationWork,
 } from "./episode.js";
+import { summarizeJson } from "./data-summary.js";
 import { FunctionCatalog } from "./function-catalog.js";
 import type { HistoryEvent } from "./history.js";
 import { isTerminal, type InstanceRecord, type ParentLink, type PendingEvent } from "./instance.js";
@@ -23,6 +24,7 @@ import {
   type OrchestratorOutcome,
 } from "./orchestrator-outcome.js";
 import {
+  InstanceExistsError,
   StaleInstanceError,
   TaskHubStore,
   type InboxEvent,
@@ -49,17 +51,18 @@ export class InstanceRunningError extends Error {
   override name = "InstanceRunningError";
 }
 
+/** Longest failure message a log line repeats. */
+const FAILURE_LOG_CHARS = 300;
+
+/** The failure message stored as a failed instance's output, shortened for a log line. */
+function failureText(output: string | undefined): string {
+  const parsed: unknown = output === undefined ? "" : JSON.parse(output);
+  const text = typeof parsed === "string" ? parsed : String(output);
+  return text.length > FAILURE_LOG_CHARS ? `${text.slice(0, FAILURE_LOG_CHARS)}…` : text;
+}
+
 /** setTimeout's largest delay; longer timers re-arm. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
-/** Longest a short summary of user data in a log line may be. */
-const SUMMARY_CHARS = 80;
-
-function summary(text: string | undefined): string {
-  if (text === undefined) return "(none)";
-  return text.length > SUMMARY_CHARS
-    ? `${text.slice(0, SUMMARY_CHARS)}… (${text.length} chars)`
-    : text;
-}
 
 function errorText(error: unknown): { message: string; details: string } {
   if (error instanceof Error)
@@ -166,42 +169,69 @@ export class DurableEngine {
     // The first episode runs before the caller hears 202 and commits together with the new
     // instance row: one write instead of two, and the instance is durable once started.
     await rt.exclusive(async () => {
-      const existing = rt.stored ?? (await this.store.readInstance(id));
-      if (existing !== undefined && !isTerminal(existing.record.status)) {
-        throw new InstanceRunningError(
-          `An instance with ID '${id}' already exists and is ${existing.record.status}.`,
+      // Optimistic: a new id is created without reading first; the create fails if it exists.
+      let existing = rt.stored;
+      for (;;) {
+        if (existing !== undefined && !isTerminal(existing.record.status)) {
+          throw new InstanceRunningError(
+            `An instance with ID '${id}' already exists and is ${existing.record.status}.`,
+          );
+        }
+        try {
+          await this.firstEpisode(rt, fn.name, input, parent, existing);
+          break;
+        } catch (error) {
+          if (!(error instanceof InstanceExistsError) || existing !== undefined) throw error;
+          existing = await this.store.readInstance(id);
+          if (existing === undefined) throw error;
+        }
+      }
+      if (existing !== undefined) {
+        this.background(
+          this.store.deleteOldHistory(id, (rt.stored as StoredInstance).record.executionId),
         );
       }
-      const now = new Date();
-      const record = newExecution(
-        { instanceId: id, name: fn.name, createdTime: now.toISOString() },
-        input,
-        randomUUID(),
-        now,
-      );
-      if (parent !== undefined) record.parent = parent;
-      rt.stored = { record, etag: existing?.etag };
-      rt.history = [];
-      rt.reloadInbox = false;
-      rt.pending = rt.pending.filter((e) => e.kind === "eventRaised" || e.kind === "control");
-      rt.clearTimers();
-      try {
-        await this.advance(rt);
-      } catch (error) {
-        rt.stored = undefined;
-        rt.history = undefined;
-        rt.reloadInbox = true;
-        throw error;
-      }
-      if (existing !== undefined)
-        this.background(this.store.deleteOldHistory(id, record.executionId));
     });
-    this.log.info(`Orchestration '${fn.name}' started.`, { instanceId: id, input: summary(input) });
+    this.log.info(`Orchestration '${fn.name}' started.`, {
+      instanceId: id,
+      input: summarizeJson(input),
+    });
     if (rt.rerun || rt.pending.length > 0) {
       rt.rerun = false;
       this.signal(id);
     }
     return id;
+  }
+
+  /** Creates (or replaces a finished) instance and commits its first episode with it. */
+  private async firstEpisode(
+    rt: InstanceRuntime,
+    name: string,
+    input: string | undefined,
+    parent: ParentLink | undefined,
+    replacing: StoredInstance | undefined,
+  ): Promise<void> {
+    const now = new Date();
+    const record = newExecution(
+      { instanceId: rt.instanceId, name, createdTime: now.toISOString() },
+      input,
+      randomUUID(),
+      now,
+    );
+    if (parent !== undefined) record.parent = parent;
+    rt.stored = { record, etag: replacing?.etag };
+    rt.history = [];
+    rt.reloadInbox = false;
+    rt.pending = rt.pending.filter((e) => e.kind === "eventRaised" || e.kind === "control");
+    rt.clearTimers();
+    try {
+      await this.advance(rt);
+    } catch (error) {
+      rt.stored = undefined;
+      rt.history = undefined;
+      rt.reloadInbox = true;
+      throw error;
+    }
   }
 
   /**
@@ -225,12 +255,12 @@ export class DurableEngine {
 
   async raiseEvent(instanceId: string, name: string, input: string | undefined): Promise<void> {
     await this.enqueueInbox(instanceId, { kind: "eventRaised", name, input });
-    this.log.info(`Event '${name}' raised.`, { instanceId, input: summary(input) });
+    this.log.info(`Event '${name}' raised.`, { instanceId, input: summarizeJson(input) });
   }
 
   async control(instanceId: string, op: ControlOp, reason: string): Promise<void> {
     await this.enqueueInbox(instanceId, { kind: "control", op, reason });
-    this.log.info(`Instance ${op} requested.`, { instanceId, reason: summary(reason) });
+    this.log.info(`Instance ${op} requested.`, { instanceId, reason: summarizeJson(reason) });
   }
 
   async purge(instanceId: string): Promise<void> {
@@ -595,7 +625,7 @@ export class DurableEngine {
       if (applied !== undefined)
         this.log.info(`Instance ${record.status}.`, {
           instanceId: rt.instanceId,
-          reason: summary(control.reason),
+          reason: summarizeJson(control.reason),
         });
       if (record.status === "Terminated" && applied !== undefined) {
         rt.clearTimers();
@@ -642,9 +672,9 @@ export class DurableEngine {
     if (after.executionId !== before.executionId)
       this.log.info("Orchestration continued as new.", fields);
     else if (after.status === "Completed")
-      this.log.info(`Orchestration completed: ${summary(after.output)}`, fields);
+      this.log.info(`Orchestration completed: ${summarizeJson(after.output)}`, fields);
     else if (after.status === "Failed")
-      this.log.warn(`Orchestration failed: ${summary(after.output)}`, fields);
+      this.log.warn(`Orchestration failed: ${failureText(after.output)}`, fields);
     else if (activities + timers > 0)
       this.log.info(
         `Orchestration scheduled ${activities} activity(ies), ${timers} timer(s).`,

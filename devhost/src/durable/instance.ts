@@ -100,6 +100,19 @@ export interface InstanceRecord {
   parent?: ParentLink;
 }
 
+/** What status queries show of an instance. */
+export type InstanceSummary = Pick<
+  InstanceRecord,
+  | "instanceId"
+  | "name"
+  | "status"
+  | "input"
+  | "output"
+  | "customStatus"
+  | "createdTime"
+  | "lastUpdatedTime"
+>;
+
 /** Something that happened to an instance and is not yet in its history. */
 export type PendingEvent =
   | { kind: "taskCompleted"; executionId: string; seq: number; result: string }

@@ -1,6 +1,6 @@
 // The JSON the Durable HTTP API answers status requests with (HttpApiHandler.ConvertFrom).
 import { EventType, eventTypeName, type HistoryEvent } from "./history.js";
-import type { InstanceRecord } from "./instance.js";
+import type { InstanceSummary } from "./instance.js";
 
 export interface StatusPayload {
   name: string;
@@ -106,7 +106,7 @@ function summarizeHistory(
 }
 
 export function statusPayload(
-  record: InstanceRecord,
+  record: InstanceSummary,
   options: { showInput: boolean; history?: readonly HistoryEvent[]; showHistoryOutput?: boolean },
 ): StatusPayload {
   const payload: StatusPayload = {

@@ -13,6 +13,7 @@ import { isHistoryEvent, type HistoryEvent } from "./history.js";
 import {
   isRuntimeStatus,
   type InstanceRecord,
+  type InstanceSummary,
   type OpenTask,
   type ParentLink,
   type PendingEvent,
@@ -151,38 +152,45 @@ function toInstanceEntity(
   return props;
 }
 
-function fromInstanceEntity(
+function fromInstanceSummary(
   entity: TableEntityResult<TableEntityProps>,
-): StoredInstance | undefined {
-  const state: unknown = JSON.parse(getText(entity, "State") ?? "null");
+): InstanceSummary | undefined {
   const status = entity.RuntimeStatus;
   if (
-    !isEngineState(state) ||
     !isRuntimeStatus(status) ||
     typeof entity.Name !== "string" ||
     typeof entity.CreatedTime !== "string" ||
     typeof entity.LastUpdatedTime !== "string" ||
-    typeof entity.ExecutionId !== "string" ||
-    typeof entity.partitionKey !== "string" ||
-    entity.etag === undefined
+    typeof entity.partitionKey !== "string"
   ) {
     return undefined;
   }
   return {
-    etag: entity.etag,
-    record: {
-      instanceId: entity.partitionKey,
-      name: entity.Name,
-      status,
-      input: getText(entity, "Input"),
-      output: getText(entity, "Output"),
-      customStatus: getText(entity, "CustomStatus"),
-      createdTime: entity.CreatedTime,
-      lastUpdatedTime: entity.LastUpdatedTime,
-      executionId: entity.ExecutionId,
-      ...state,
-    },
+    instanceId: entity.partitionKey,
+    name: entity.Name,
+    status,
+    input: getText(entity, "Input"),
+    output: getText(entity, "Output"),
+    customStatus: getText(entity, "CustomStatus"),
+    createdTime: entity.CreatedTime,
+    lastUpdatedTime: entity.LastUpdatedTime,
   };
+}
+
+function fromInstanceEntity(
+  entity: TableEntityResult<TableEntityProps>,
+): StoredInstance | undefined {
+  const summary = fromInstanceSummary(entity);
+  const state: unknown = JSON.parse(getText(entity, "State") ?? "null");
+  if (
+    summary === undefined ||
+    !isEngineState(state) ||
+    typeof entity.ExecutionId !== "string" ||
+    entity.etag === undefined
+  ) {
+    return undefined;
+  }
+  return { etag: entity.etag, record: { ...summary, executionId: entity.ExecutionId, ...state } };
 }
 
 function toInboxEntity(
@@ -406,7 +414,7 @@ export class TaskHubStore {
 
   async queryInstances(
     query: InstanceQuery,
-  ): Promise<{ records: InstanceRecord[]; continuationToken: string | undefined }> {
+  ): Promise<{ records: InstanceSummary[]; continuationToken: string | undefined }> {
     const clauses = [`RowKey eq '${INSTANCE_ROW}'`];
     if (query.createdTimeFrom !== undefined)
       clauses.push(odata`CreatedTime ge ${query.createdTimeFrom}`);
@@ -426,10 +434,11 @@ export class TaskHubStore {
     const first = await pages.next();
     if (first.done === true) return { records: [], continuationToken: undefined };
     const page = first.value;
-    const records: InstanceRecord[] = [];
+    const records: InstanceSummary[] = [];
     for (const entity of page) {
-      const stored = fromInstanceEntity(entity);
-      if (stored !== undefined) records.push(stored.record);
+      // Listing skips the engine state: status pages are polled often.
+      const summary = fromInstanceSummary(entity);
+      if (summary !== undefined) records.push(summary);
     }
     return { records, continuationToken: page.continuationToken };
   }
