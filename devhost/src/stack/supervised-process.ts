@@ -204,6 +204,8 @@ export class SupervisedProcess {
         this.reporter.notice(`${this.spec.name} is running again`);
         return;
       } catch (error) {
+        // Stopped while relaunching: not a failure to report.
+        if (this.stopping) return;
         lastExit = error instanceof Error ? error.message : String(error);
       }
     }
