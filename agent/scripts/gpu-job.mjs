@@ -1,10 +1,18 @@
 // Runs one GPU job through the agent's sandbox runner (no platform needed) and prints a JSON
 // summary: what the job saw (`nvidia-smi -L`, $CUDA_VISIBLE_DEVICES) and how it ended.
 // Usage: node agent/scripts/gpu-job.mjs [gpuIndexes, default "0"]   (after `npm run build`)
+import { Buffer } from "node:buffer";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bubblewrapWorks, limitsFor, prepareWorkDir, probeHost, resolveRunAs, runSandboxed } from "../dist/index.js";
+import {
+  bubblewrapWorks,
+  limitsFor,
+  prepareWorkDir,
+  probeHost,
+  resolveRunAs,
+  runSandboxed,
+} from "../dist/index.js";
 
 const gpuIndexes = (process.argv[2] ?? "0").split(",").map(Number);
 const host = probeHost();
@@ -17,7 +25,8 @@ try {
   const workDir = await prepareWorkDir(root, "gpu-job", runAs);
   const result = await runSandboxed(
     {
-      command: 'echo "CUDA_VISIBLE_DEVICES=$CUDA_VISIBLE_DEVICES CUDA_DEVICE_ORDER=$CUDA_DEVICE_ORDER"; nvidia-smi -L; ls /dev | grep nvidia | sort | tr "\\n" " "; echo',
+      command:
+        'echo "CUDA_VISIBLE_DEVICES=$CUDA_VISIBLE_DEVICES CUDA_DEVICE_ORDER=$CUDA_DEVICE_ORDER"; nvidia-smi -L; ls /dev | grep nvidia | sort | tr "\\n" " "; echo',
       workDir,
       jobEnv: {},
       network: false,
@@ -25,7 +34,13 @@ try {
       limits: limitsFor({ maxRuntimeSec: 60, cpuCores: 1, memoryMb: 4096 }),
       runAs,
     },
-    { isolation: check.ok ? "bubblewrap" : "none", host, timeoutMs: 60_000, killGraceMs: 2_000, onOutput: (c) => void chunks.push(Buffer.from(c)) },
+    {
+      isolation: check.ok ? "bubblewrap" : "none",
+      host,
+      timeoutMs: 60_000,
+      killGraceMs: 2_000,
+      onOutput: (c) => void chunks.push(Buffer.from(c)),
+    },
   );
   const output = Buffer.concat(chunks).toString();
   console.log(
@@ -38,7 +53,10 @@ try {
         signal: result.signal,
         wallSeconds: result.wallSeconds,
         output,
-        ok: result.exitCode === 0 && output.includes(`CUDA_VISIBLE_DEVICES=${gpuIndexes.join(",")}`) && /GPU \d+:/.test(output),
+        ok:
+          result.exitCode === 0 &&
+          output.includes(`CUDA_VISIBLE_DEVICES=${gpuIndexes.join(",")}`) &&
+          /GPU \d+:/.test(output),
       },
       null,
       2,

@@ -23,7 +23,11 @@ const FINISH_ATTEMPTS = 10;
 
 /** The platform no longer recognises this job's lease (reassigned, cancelled or unknown). */
 export class LeaseRefusedError extends Error {
-  constructor(readonly jobId: string, readonly status: number, detail: string) {
+  constructor(
+    readonly jobId: string,
+    readonly status: number,
+    detail: string,
+  ) {
     super(`job ${jobId}: lease refused (${status}${detail ? `: ${detail}` : ""})`);
     this.name = "LeaseRefusedError";
   }
@@ -34,16 +38,27 @@ const REFUSING_STATUSES = new Set([404, 409, 410]);
 
 function leaseRefusal(jobId: string, error: unknown): LeaseRefusedError | undefined {
   if (error instanceof ApiError && REFUSING_STATUSES.has(error.status)) {
-    return new LeaseRefusedError(jobId, error.status, error.problem?.detail ?? error.problem?.title ?? "");
+    return new LeaseRefusedError(
+      jobId,
+      error.status,
+      error.problem?.detail ?? error.problem?.title ?? "",
+    );
   }
   return undefined;
 }
 
-const jobPath = (jobId: string, action: string) => `/api/agent/jobs/${encodeURIComponent(jobId)}/${action}`;
+const jobPath = (jobId: string, action: string) =>
+  `/api/agent/jobs/${encodeURIComponent(jobId)}/${action}`;
 
 /** Seller-key calls (registration). */
-export async function registerNode(api: ApiClient, request: RegisterNodeRequest): Promise<RegisterNodeResponse> {
-  return api.call({ method: "POST", path: "/api/nodes", json: request }, RegisterNodeResponseSchema);
+export async function registerNode(
+  api: ApiClient,
+  request: RegisterNodeRequest,
+): Promise<RegisterNodeResponse> {
+  return api.call(
+    { method: "POST", path: "/api/nodes", json: request },
+    RegisterNodeResponseSchema,
+  );
 }
 
 /** Node-token calls: heartbeat, drain and the per-job lease calls. */
@@ -54,16 +69,37 @@ export class AgentApi {
   ) {}
 
   heartbeat(request: HeartbeatRequest, signal?: AbortSignal): Promise<HeartbeatResponse> {
-    return this.client.call({ method: "POST", path: `/api/nodes/${encodeURIComponent(this.nodeId)}/heartbeat`, json: request, maxAttempts: 1, signal }, HeartbeatResponseSchema);
+    return this.client.call(
+      {
+        method: "POST",
+        path: `/api/nodes/${encodeURIComponent(this.nodeId)}/heartbeat`,
+        json: request,
+        maxAttempts: 1,
+        signal,
+      },
+      HeartbeatResponseSchema,
+    );
   }
 
   async drain(): Promise<void> {
-    await this.client.send({ method: "POST", path: `/api/nodes/${encodeURIComponent(this.nodeId)}/drain`, json: {} });
+    await this.client.send({
+      method: "POST",
+      path: `/api/nodes/${encodeURIComponent(this.nodeId)}/drain`,
+      json: {},
+    });
   }
 
   async startJob(jobId: string, lease: string, attempt: number) {
     try {
-      return await this.client.call({ method: "POST", path: jobPath(jobId, "start"), json: { attempt }, headers: { [LEASE_HEADER]: lease } }, StartJobResponseSchema);
+      return await this.client.call(
+        {
+          method: "POST",
+          path: jobPath(jobId, "start"),
+          json: { attempt },
+          headers: { [LEASE_HEADER]: lease },
+        },
+        StartJobResponseSchema,
+      );
     } catch (error) {
       throw leaseRefusal(jobId, error) ?? error;
     }
@@ -73,7 +109,13 @@ export class AgentApi {
   async appendLog(jobId: string, lease: string, chunk: LogChunkRequest): Promise<number> {
     try {
       const answer = await this.client.call(
-        { method: "POST", path: jobPath(jobId, "logs"), json: chunk, headers: { [LEASE_HEADER]: lease }, maxAttempts: LOG_CHUNK_ATTEMPTS },
+        {
+          method: "POST",
+          path: jobPath(jobId, "logs"),
+          json: chunk,
+          headers: { [LEASE_HEADER]: lease },
+          maxAttempts: LOG_CHUNK_ATTEMPTS,
+        },
         LogChunkResponseSchema,
       );
       return answer.storedBytes;
@@ -86,9 +128,19 @@ export class AgentApi {
     }
   }
 
-  async uploadArtifact(jobId: string, lease: string, name: string, body: Uint8Array): Promise<void> {
+  async uploadArtifact(
+    jobId: string,
+    lease: string,
+    name: string,
+    body: Uint8Array,
+  ): Promise<void> {
     try {
-      await this.client.send({ method: "PUT", path: jobPath(jobId, `artifacts/${encodeURIComponent(name)}`), raw: body, headers: { [LEASE_HEADER]: lease } });
+      await this.client.send({
+        method: "PUT",
+        path: jobPath(jobId, `artifacts/${encodeURIComponent(name)}`),
+        raw: body,
+        headers: { [LEASE_HEADER]: lease },
+      });
     } catch (error) {
       throw leaseRefusal(jobId, error) ?? error;
     }
@@ -96,7 +148,13 @@ export class AgentApi {
 
   async finishJob(jobId: string, lease: string, report: FinishJobRequest): Promise<void> {
     try {
-      await this.client.send({ method: "POST", path: jobPath(jobId, "finish"), json: FinishJobRequestSchema.parse(report), headers: { [LEASE_HEADER]: lease }, maxAttempts: FINISH_ATTEMPTS });
+      await this.client.send({
+        method: "POST",
+        path: jobPath(jobId, "finish"),
+        json: FinishJobRequestSchema.parse(report),
+        headers: { [LEASE_HEADER]: lease },
+        maxAttempts: FINISH_ATTEMPTS,
+      });
     } catch (error) {
       throw leaseRefusal(jobId, error) ?? error;
     }

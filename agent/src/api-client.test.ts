@@ -26,14 +26,22 @@ describe("api client", () => {
       backoff: fast,
       onRetry: (r) => retries.push(r.reason),
     });
-    await expect(client.call({ method: "GET", path: "/api/x" }, z.object({ ok: z.boolean() }))).resolves.toEqual({ ok: true });
+    await expect(
+      client.call({ method: "GET", path: "/api/x" }, z.object({ ok: z.boolean() })),
+    ).resolves.toEqual({ ok: true });
     expect(retries).toEqual(["HTTP 503", "fetch failed"]);
   });
 
   it("does not retry a 4xx and exposes the problem document", async () => {
     const problem = { type: "about:blank", title: "Unauthorized", status: 401, detail: "bad key" };
-    const client = new ApiClient({ baseUrl: "http://api.test", fetchImpl: fakeFetch([json(401, problem, "application/problem+json")]), backoff: fast });
-    const error = await client.send({ method: "POST", path: "/api/nodes", json: {} }).catch((e: unknown) => e);
+    const client = new ApiClient({
+      baseUrl: "http://api.test",
+      fetchImpl: fakeFetch([json(401, problem, "application/problem+json")]),
+      backoff: fast,
+    });
+    const error = await client
+      .send({ method: "POST", path: "/api/nodes", json: {} })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(401);
     expect((error as ApiError).problem?.detail).toBe("bad key");
@@ -46,7 +54,9 @@ describe("api client", () => {
       fetchImpl: fakeFetch([new TypeError("fetch failed"), new TypeError("fetch failed")]),
       backoff: fast,
     });
-    const error = await client.send({ method: "GET", path: "/api/x", maxAttempts: 2 }).catch((e: unknown) => e);
+    const error = await client
+      .send({ method: "GET", path: "/api/x", maxAttempts: 2 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiUnreachableError);
     expect(String(error)).toContain("unreachable");
     expect(String(error)).not.toContain("secret-token-value");
@@ -54,8 +64,17 @@ describe("api client", () => {
 
   it("sends the bearer token and JSON body to the path under the base URL", async () => {
     const seen: Request[] = [];
-    const client = new ApiClient({ baseUrl: "http://api.test/base", bearer: "tok", fetchImpl: fakeFetch([json(200, {})], seen) });
-    await client.send({ method: "POST", path: "/api/nodes", json: { a: 1 }, headers: { "x-wc-lease": "L" } });
+    const client = new ApiClient({
+      baseUrl: "http://api.test/base",
+      bearer: "tok",
+      fetchImpl: fakeFetch([json(200, {})], seen),
+    });
+    await client.send({
+      method: "POST",
+      path: "/api/nodes",
+      json: { a: 1 },
+      headers: { "x-wc-lease": "L" },
+    });
     expect(seen[0]?.url).toBe("http://api.test/base/api/nodes");
     expect(seen[0]?.headers.get("authorization")).toBe("Bearer tok");
     expect(seen[0]?.headers.get("x-wc-lease")).toBe("L");

@@ -16,7 +16,9 @@ export class ApiError extends Error {
     method: string,
     path: string,
   ) {
-    super(`${method} ${path} → ${status}${problem ? ` ${problem.title}${problem.detail ? `: ${problem.detail}` : ""}` : ""}`);
+    super(
+      `${method} ${path} → ${status}${problem ? ` ${problem.title}${problem.detail ? `: ${problem.detail}` : ""}` : ""}`,
+    );
     this.name = "ApiError";
   }
 }
@@ -24,7 +26,9 @@ export class ApiError extends Error {
 /** The API could not be reached (DNS, refused connection, timeout) after every retry. */
 export class ApiUnreachableError extends Error {
   constructor(method: string, path: string, cause: unknown) {
-    super(`${method} ${path}: API unreachable (${cause instanceof Error ? cause.message : String(cause)})`);
+    super(
+      `${method} ${path}: API unreachable (${cause instanceof Error ? cause.message : String(cause)})`,
+    );
     this.name = "ApiUnreachableError";
   }
 }
@@ -42,7 +46,12 @@ export interface ApiRequest {
 }
 
 /** Told about each retry so the CLI can show a status line ("API unreachable, retrying in 2 s"). */
-export type RetryListener = (info: { path: string; attempt: number; delayMs: number; reason: string }) => void;
+export type RetryListener = (info: {
+  path: string;
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}) => void;
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -83,7 +92,13 @@ export class ApiClient {
         const body = await readBody(response);
         if (response.ok) return body;
         const problem = ProblemSchema.safeParse(body);
-        const error = new ApiError(response.status, problem.success ? problem.data : undefined, body, request.method, request.path);
+        const error = new ApiError(
+          response.status,
+          problem.success ? problem.data : undefined,
+          body,
+          request.method,
+          request.path,
+        );
         if (response.status < 500 && response.status !== 429) throw error;
         lastError = error;
         retryReason = `HTTP ${response.status}`;
@@ -116,7 +131,10 @@ export class ApiClient {
     }
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    const url = new URL(request.path.replace(/^\//, ""), this.options.baseUrl.endsWith("/") ? this.options.baseUrl : `${this.options.baseUrl}/`);
+    const url = new URL(
+      request.path.replace(/^\//, ""),
+      this.options.baseUrl.endsWith("/") ? this.options.baseUrl : `${this.options.baseUrl}/`,
+    );
     return this.fetchImpl(url, { method: request.method, headers, body, signal });
   }
 }

@@ -6,7 +6,9 @@ const opts = { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0.5 };
 describe("back-off", () => {
   it("doubles from the initial delay and stops growing at the maximum", () => {
     const top = () => 1;
-    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelayMs(a, opts, top))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelayMs(a, opts, top))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
   });
 
   it("jitter only ever shortens the delay, down to (1 - jitter) of it", () => {

@@ -9,10 +9,19 @@ export interface BackoffOptions {
   jitter: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 30_000, factor: 2, jitter: 0.5 };
+export const DEFAULT_BACKOFF: BackoffOptions = {
+  initialMs: 250,
+  maxMs: 30_000,
+  factor: 2,
+  jitter: 0.5,
+};
 
 /** Delay before retry number `attempt` (0-based); `random` is injected so tests are exact. */
-export function backoffDelayMs(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  options: BackoffOptions = DEFAULT_BACKOFF,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(options.maxMs, options.initialMs * options.factor ** Math.max(0, attempt));
   const low = base * (1 - options.jitter);
   return Math.round(low + (base - low) * random());

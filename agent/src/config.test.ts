@@ -2,7 +2,16 @@ import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, configPath, envConfig, loadConfig, mergeConfig, readConfigFile, requireFields, writeConfigFile } from "./config.js";
+import {
+  ConfigError,
+  configPath,
+  envConfig,
+  loadConfig,
+  mergeConfig,
+  readConfigFile,
+  requireFields,
+  writeConfigFile,
+} from "./config.js";
 
 const tempDir = () => mkdtemp(join(tmpdir(), "wc-agent-config-"));
 
@@ -10,9 +19,22 @@ describe("agent config", () => {
   it("flags win over environment, environment over file", async () => {
     const dir = await tempDir();
     const path = join(dir, "agent.json");
-    await writeConfigFile(path, { apiUrl: "http://file.test", slots: 1, name: "from-file", region: "eu" });
-    const { config } = await loadConfig({ slots: 4 }, { WC_AGENT_CONFIG: path, WC_SLOTS: "2", WC_NODE_NAME: "from-env" });
-    expect(config).toMatchObject({ apiUrl: "http://file.test", slots: 4, name: "from-env", region: "eu" });
+    await writeConfigFile(path, {
+      apiUrl: "http://file.test",
+      slots: 1,
+      name: "from-file",
+      region: "eu",
+    });
+    const { config } = await loadConfig(
+      { slots: 4 },
+      { WC_AGENT_CONFIG: path, WC_SLOTS: "2", WC_NODE_NAME: "from-env" },
+    );
+    expect(config).toMatchObject({
+      apiUrl: "http://file.test",
+      slots: 4,
+      name: "from-env",
+      region: "eu",
+    });
   });
 
   it("writes the file with mode 0600 and reads it back", async () => {
@@ -53,9 +75,13 @@ describe("agent config", () => {
   });
 
   it("requireFields lists every missing field", () => {
-    expect(() => requireFields({ apiUrl: "http://a" }, ["apiUrl", "nodeId", "nodeToken"], "run register first")).toThrow(
-      "missing nodeId, nodeToken — run register first",
-    );
+    expect(() =>
+      requireFields(
+        { apiUrl: "http://a" },
+        ["apiUrl", "nodeId", "nodeToken"],
+        "run register first",
+      ),
+    ).toThrow("missing nodeId, nodeToken — run register first");
   });
 
   it("never leaves a temp file behind", async () => {

@@ -56,18 +56,24 @@ export async function readConfigFile(path: string): Promise<AgentConfig> {
     text = await readFile(path, "utf8");
   } catch (error) {
     if (isNodeError(error) && error.code === "ENOENT") return {};
-    throw new ConfigError(`cannot read config file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`config file ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix or delete it and register again`);
+    throw new ConfigError(
+      `config file ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix or delete it and register again`,
+    );
   }
   const parsed = AgentConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`config file ${path} is invalid: ${issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unknown problem"}`);
+    throw new ConfigError(
+      `config file ${path} is invalid: ${issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unknown problem"}`,
+    );
   }
   return parsed.data;
 }
@@ -110,7 +116,9 @@ export function envConfig(env: NodeJS.ProcessEnv): AgentConfig {
     const issue = parsed.error.issues[0];
     const key = issue?.path[0];
     const variable = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0] ?? "WC_*";
-    throw new ConfigError(`environment variable ${variable} is invalid: ${issue?.message ?? "unknown problem"}`);
+    throw new ConfigError(
+      `environment variable ${variable} is invalid: ${issue?.message ?? "unknown problem"}`,
+    );
   }
   return parsed.data;
 }
@@ -138,14 +146,21 @@ export function defaultWorkRoot(stateDir: string, uid = process.getuid?.() ?? -1
 }
 
 /** Loads file + env + flags for a command. */
-export async function loadConfig(flags: AgentConfig, env: NodeJS.ProcessEnv = process.env): Promise<{ path: string; config: AgentConfig; fileConfig: AgentConfig }> {
+export async function loadConfig(
+  flags: AgentConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ path: string; config: AgentConfig; fileConfig: AgentConfig }> {
   const path = configPath(env);
   const fileConfig = await readConfigFile(path);
   return { path, fileConfig, config: mergeConfig(fileConfig, envConfig(env), flags) };
 }
 
 /** Narrows a config to the fields a command needs, or a ConfigError listing what is missing. */
-export function requireFields<K extends keyof AgentConfig>(config: AgentConfig, keys: readonly K[], hint: string): AgentConfig & Required<Pick<AgentConfig, K>> {
+export function requireFields<K extends keyof AgentConfig>(
+  config: AgentConfig,
+  keys: readonly K[],
+  hint: string,
+): AgentConfig & Required<Pick<AgentConfig, K>> {
   const missing = keys.filter((k) => config[k] === undefined);
   if (missing.length > 0) throw new ConfigError(`missing ${missing.join(", ")} — ${hint}`);
   return config as AgentConfig & Required<Pick<AgentConfig, K>>;

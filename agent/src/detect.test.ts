@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseNvidiaSmi, singleCoreBenchmark, toHardwareSpec, type SystemFacts } from "./detect.js";
 
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
+const fixture = (name: string) =>
+  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const facts = (name: string) => JSON.parse(fixture(name)) as SystemFacts;
 
 describe("hardware detection", () => {
@@ -34,19 +35,52 @@ describe("hardware detection", () => {
   it("parses nvidia-smi CSV into GPU specs with VRAM, driver and utilisation", () => {
     const gpus = parseNvidiaSmi(fixture("nvidia-smi-2gpu.csv"));
     expect(gpus).toEqual([
-      { index: 0, model: "NVIDIA GeForce RTX 4090", vendor: "NVIDIA", vramMb: 24564, driver: "550.54.14", utilizationPercent: 3 },
-      { index: 1, model: "NVIDIA H100 80GB HBM3", vendor: "NVIDIA", vramMb: 81559, driver: "550.54.14", utilizationPercent: 97 },
+      {
+        index: 0,
+        model: "NVIDIA GeForce RTX 4090",
+        vendor: "NVIDIA",
+        vramMb: 24564,
+        driver: "550.54.14",
+        utilizationPercent: 3,
+      },
+      {
+        index: 1,
+        model: "NVIDIA H100 80GB HBM3",
+        vendor: "NVIDIA",
+        vramMb: 81559,
+        driver: "550.54.14",
+        utilizationPercent: 97,
+      },
     ]);
     const spec = toHardwareSpec(facts("si-workstation.json"), gpus, 1);
     expect(spec.gpus).toEqual([
-      { index: 0, model: "NVIDIA GeForce RTX 4090", vendor: "NVIDIA", vramMb: 24564, driver: "550.54.14" },
-      { index: 1, model: "NVIDIA H100 80GB HBM3", vendor: "NVIDIA", vramMb: 81559, driver: "550.54.14" },
+      {
+        index: 0,
+        model: "NVIDIA GeForce RTX 4090",
+        vendor: "NVIDIA",
+        vramMb: 24564,
+        driver: "550.54.14",
+      },
+      {
+        index: 1,
+        model: "NVIDIA H100 80GB HBM3",
+        vendor: "NVIDIA",
+        vramMb: 81559,
+        driver: "550.54.14",
+      },
     ]);
   });
 
   it("ignores blank and malformed nvidia-smi lines and [N/A] fields", () => {
     expect(parseNvidiaSmi("\nNVIDIA-SMI has failed\n0, Tesla T4, 15360, [N/A], [N/A]\n")).toEqual([
-      { index: 0, model: "Tesla T4", vendor: "NVIDIA", vramMb: 15360, driver: undefined, utilizationPercent: undefined },
+      {
+        index: 0,
+        model: "Tesla T4",
+        vendor: "NVIDIA",
+        vramMb: 15360,
+        driver: undefined,
+        utilizationPercent: undefined,
+      },
     ]);
   });
 

@@ -16,7 +16,15 @@ const BYTES_PER_MB = 1024 * 1024;
 
 /** The subset of systeminformation's answers that detection reads. */
 export interface SystemFacts {
-  cpu: { manufacturer: string; brand: string; family?: string; speed: number; speedMax?: number; cores: number; physicalCores: number };
+  cpu: {
+    manufacturer: string;
+    brand: string;
+    family?: string;
+    speed: number;
+    speedMax?: number;
+    cores: number;
+    physicalCores: number;
+  };
   mem: { total: number };
   osInfo: { platform: string; distro: string; release: string; arch: string };
 }
@@ -52,11 +60,17 @@ export function parseNvidiaSmi(csv: string): NvidiaGpu[] {
 }
 
 /** Maps systeminformation facts, GPUs and the per-core benchmark score to the wire HardwareSpec. */
-export function toHardwareSpec(facts: SystemFacts, gpus: GpuSpec[], singleCoreScore: number): HardwareSpec {
+export function toHardwareSpec(
+  facts: SystemFacts,
+  gpus: GpuSpec[],
+  singleCoreScore: number,
+): HardwareSpec {
   const threads = Math.max(1, facts.cpu.cores);
   const cores = Math.max(1, Math.min(threads, facts.cpu.physicalCores || threads));
   const speed = facts.cpu.speedMax && facts.cpu.speedMax > 0 ? facts.cpu.speedMax : facts.cpu.speed;
-  const model = [facts.cpu.manufacturer, facts.cpu.brand].filter((s) => s && s.trim().length > 0).join(" ") || "unknown CPU";
+  const model =
+    [facts.cpu.manufacturer, facts.cpu.brand].filter((s) => s && s.trim().length > 0).join(" ") ||
+    "unknown CPU";
   return HardwareSpecSchema.parse({
     cpuModel: model.slice(0, 256),
     cpuFamily: facts.cpu.family ? facts.cpu.family.slice(0, 64) : undefined,
@@ -64,8 +78,16 @@ export function toHardwareSpec(facts: SystemFacts, gpus: GpuSpec[], singleCoreSc
     cpuThreads: threads,
     cpuSpeedGhz: Math.min(10, Math.max(0, Number.isFinite(speed) ? speed : 0)),
     memoryMb: Math.max(1, Math.floor(facts.mem.total / BYTES_PER_MB)),
-    gpus: gpus.map(({ index, model: gpuModel, vendor, vramMb, driver }) => ({ index, model: gpuModel, vendor, vramMb, driver })),
-    os: `${facts.osInfo.distro} ${facts.osInfo.release}`.trim().slice(0, 128) || facts.osInfo.platform,
+    gpus: gpus.map(({ index, model: gpuModel, vendor, vramMb, driver }) => ({
+      index,
+      model: gpuModel,
+      vendor,
+      vramMb,
+      driver,
+    })),
+    os:
+      `${facts.osInfo.distro} ${facts.osInfo.release}`.trim().slice(0, 128) ||
+      facts.osInfo.platform,
     arch: facts.osInfo.arch.slice(0, 32),
     benchmarkScore: Math.round(cores * singleCoreScore * 100) / 100,
   });
@@ -79,7 +101,8 @@ export function singleCoreBenchmark(durationMs = BENCHMARK_DURATION_MS): number 
   const budgetNs = BigInt(durationMs) * 1_000_000n;
   let elapsedNs = 0n;
   while (elapsedNs < budgetNs) {
-    for (let i = 0; i < 1000; i++) block = Buffer.concat([createHash("sha256").update(block).digest(), block.subarray(32)]);
+    for (let i = 0; i < 1000; i++)
+      block = Buffer.concat([createHash("sha256").update(block).digest(), block.subarray(32)]);
     hashes += 1000;
     elapsedNs = process.hrtime.bigint() - started;
   }
@@ -89,7 +112,9 @@ export function singleCoreBenchmark(durationMs = BENCHMARK_DURATION_MS): number 
 /** Runs nvidia-smi; no GPUs (an empty list) when it is missing or fails. */
 export async function queryNvidiaGpus(): Promise<NvidiaGpu[]> {
   try {
-    const { stdout } = await execa("nvidia-smi", NVIDIA_SMI_QUERY, { timeout: NVIDIA_SMI_TIMEOUT_MS });
+    const { stdout } = await execa("nvidia-smi", NVIDIA_SMI_QUERY, {
+      timeout: NVIDIA_SMI_TIMEOUT_MS,
+    });
     return parseNvidiaSmi(stdout);
   } catch {
     return [];
@@ -98,6 +123,11 @@ export async function queryNvidiaGpus(): Promise<NvidiaGpu[]> {
 
 /** Detects this machine's hardware spec. */
 export async function detectHardware(): Promise<HardwareSpec> {
-  const [cpu, mem, osInfo, gpus] = await Promise.all([si.cpu(), si.mem(), si.osInfo(), queryNvidiaGpus()]);
+  const [cpu, mem, osInfo, gpus] = await Promise.all([
+    si.cpu(),
+    si.mem(),
+    si.osInfo(),
+    queryNvidiaGpus(),
+  ]);
   return toHardwareSpec({ cpu, mem, osInfo }, gpus, singleCoreBenchmark());
 }

@@ -2,10 +2,19 @@ import type { ControlMessage, HeartbeatRequest, HeartbeatResponse } from "@waste
 import { describe, expect, it } from "vitest";
 import { HeartbeatLoop, type HeartbeatDeps } from "./heartbeat.js";
 
-const snapshot: HeartbeatRequest = { utilisation: { cpuPercent: 5, memoryUsedMb: 100 }, runningJobIds: [], state: "idle" };
+const snapshot: HeartbeatRequest = {
+  utilisation: { cpuPercent: 5, memoryUsedMb: 100 },
+  runningJobIds: [],
+  state: "idle",
+};
 
 function deps(answers: Array<HeartbeatResponse | Error>) {
-  const seen = { controls: [] as ControlMessage[], queues: 0, reachability: [] as boolean[], sent: 0 };
+  const seen = {
+    controls: [] as ControlMessage[],
+    queues: 0,
+    reachability: [] as boolean[],
+    sent: 0,
+  };
   const d: HeartbeatDeps = {
     send: async () => {
       seen.sent++;
@@ -26,7 +35,12 @@ describe("heartbeat loop", () => {
     const { d, seen } = deps([
       {
         control: [{ type: "cancel", jobId: "j1", reason: "buyer" }, { type: "drain" }],
-        queue: { queueName: "node-n1", queueUrl: "http://q", mode: "sas", expiresAt: "2026-12-04T21:00:00Z" },
+        queue: {
+          queueName: "node-n1",
+          queueUrl: "http://q",
+          mode: "sas",
+          expiresAt: "2026-12-04T21:00:00Z",
+        },
         heartbeatIntervalSec: 15,
       },
     ]);
@@ -36,7 +50,11 @@ describe("heartbeat loop", () => {
   });
 
   it("reports the API unreachable with a growing retry delay, and reachable again once it answers", async () => {
-    const { d, seen } = deps([new Error("ECONNREFUSED"), new Error("ECONNREFUSED"), { control: [], heartbeatIntervalSec: 30 }]);
+    const { d, seen } = deps([
+      new Error("ECONNREFUSED"),
+      new Error("ECONNREFUSED"),
+      { control: [], heartbeatIntervalSec: 30 },
+    ]);
     const retries: number[] = [];
     d.onReachability = (r, detail) => {
       seen.reachability.push(r);

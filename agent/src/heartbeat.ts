@@ -1,9 +1,19 @@
 // The heartbeat loop: reports utilisation and running jobs every N seconds, hands control
 // messages and refreshed queue access to the worker, and backs off while the API is unreachable.
-import type { ControlMessage, HeartbeatRequest, HeartbeatResponse, QueueAccess } from "@wastecompute/contracts";
+import type {
+  ControlMessage,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  QueueAccess,
+} from "@wastecompute/contracts";
 import { Backoff, sleep, type BackoffOptions } from "./backoff.js";
 
-export const HEARTBEAT_FAILURE_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 60_000, factor: 2, jitter: 0.3 };
+export const HEARTBEAT_FAILURE_BACKOFF: BackoffOptions = {
+  initialMs: 1_000,
+  maxMs: 60_000,
+  factor: 2,
+  jitter: 0.3,
+};
 
 /** What the heartbeat loop needs from the rest of the agent. */
 export interface HeartbeatDeps {
@@ -46,7 +56,10 @@ export class HeartbeatLoop {
     } catch (error) {
       if (signal.aborted) return false;
       this.retryInMs = Math.min(this.failures.next(), this.intervalMs);
-      this.deps.onReachability(false, { reason: error instanceof Error ? error.message : String(error), retryInMs: this.retryInMs });
+      this.deps.onReachability(false, {
+        reason: error instanceof Error ? error.message : String(error),
+        retryInMs: this.retryInMs,
+      });
       return false;
     }
   }

@@ -20,16 +20,25 @@ export function lookupUser(user: string, passwd: string): RunAs | undefined {
  * Resolves the identity jobs run as. As root: the named user (default nobody). Not root: jobs
  * run as the agent's own user, since only root can switch; asking for another user is an error.
  */
-export function resolveRunAs(requested: string | undefined, uid = process.getuid?.() ?? -1, passwdPath = "/etc/passwd"): RunAs | undefined {
+export function resolveRunAs(
+  requested: string | undefined,
+  uid = process.getuid?.() ?? -1,
+  passwdPath = "/etc/passwd",
+): RunAs | undefined {
   if (uid !== 0) {
     if (requested && requested !== userInfo().username && requested !== String(uid)) {
-      throw new Error(`--run-as ${requested} needs the agent to run as root; jobs will run as the agent's own user otherwise`);
+      throw new Error(
+        `--run-as ${requested} needs the agent to run as root; jobs will run as the agent's own user otherwise`,
+      );
     }
     return undefined;
   }
   const user = requested ?? DEFAULT_ROOT_RUN_AS;
   const identity = lookupUser(user, readFileSync(passwdPath, "utf8"));
   if (!identity) throw new Error(`--run-as: no such user "${user}" in ${passwdPath}`);
-  if (identity.uid === 0) throw new Error("--run-as root would give jobs root on this machine; choose an unprivileged user");
+  if (identity.uid === 0)
+    throw new Error(
+      "--run-as root would give jobs root on this machine; choose an unprivileged user",
+    );
   return identity;
 }

@@ -1,6 +1,15 @@
 // The agent as a library: what scripts and tests drive without the CLI.
 export { detectHardware, parseNvidiaSmi, toHardwareSpec } from "./detect.js";
-export { runSandboxed, probeHost, bubblewrapWorks, limitsFor, buildBwrapArgs, type SandboxSpec, type SandboxResult, type HostLayout } from "./sandbox.js";
+export {
+  runSandboxed,
+  probeHost,
+  bubblewrapWorks,
+  limitsFor,
+  buildBwrapArgs,
+  type SandboxSpec,
+  type SandboxResult,
+  type HostLayout,
+} from "./sandbox.js";
 export { resolveRunAs } from "./identity.js";
 export { prepareWorkDir, listArtifacts, removeWorkDir } from "./workdir.js";
 export { LogStreamer } from "./log-streamer.js";

@@ -27,7 +27,12 @@ const fast = { initialMs: 1, maxMs: 5, factor: 2, jitter: 0 };
 describe("log streamer", () => {
   it("delivers output in order with contiguous offsets and increasing sequence numbers", async () => {
     const store = new FakeLogStore();
-    const streamer = new LogStreamer({ upload: store.upload, capBytes: 1 << 20, chunkBytes: 10, flushIntervalMs: 5 });
+    const streamer = new LogStreamer({
+      upload: store.upload,
+      capBytes: 1 << 20,
+      chunkBytes: 10,
+      flushIntervalMs: 5,
+    });
     const expected: string[] = [];
     for (let i = 0; i < 20; i++) {
       const line = `line ${i}\n`;
@@ -36,7 +41,11 @@ describe("log streamer", () => {
     }
     const summary = await streamer.close();
     expect(store.stored.toString()).toBe(expected.join(""));
-    expect(summary).toMatchObject({ logBytes: store.stored.length, truncated: false, delivered: true });
+    expect(summary).toMatchObject({
+      logBytes: store.stored.length,
+      truncated: false,
+      delivered: true,
+    });
     let offset = 0;
     store.calls.forEach((call, i) => {
       expect(call.offset).toBe(offset);
@@ -50,13 +59,26 @@ describe("log streamer", () => {
     const store = new FakeLogStore();
     store.script = ["fail", "lost-reply", "ok", "fail", "ok"];
     const retries: unknown[] = [];
-    const streamer = new LogStreamer({ upload: store.upload, capBytes: 1000, chunkBytes: 4, flushIntervalMs: 1, backoff: fast, onRetry: (e) => retries.push(e) });
+    const streamer = new LogStreamer({
+      upload: store.upload,
+      capBytes: 1000,
+      chunkBytes: 4,
+      flushIntervalMs: 1,
+      backoff: fast,
+      onRetry: (e) => retries.push(e),
+    });
     await streamer.write(Buffer.from("abcdefghij"));
     const summary = await streamer.close();
     expect(store.stored.toString()).toBe("abcdefghij");
     expect(summary.delivered).toBe(true);
     expect(retries).toHaveLength(3);
-    expect(store.calls.slice(0, 5).map((c) => [c.seq, c.offset])).toEqual([[0, 0], [0, 0], [0, 0], [1, 4], [1, 4]]);
+    expect(store.calls.slice(0, 5).map((c) => [c.seq, c.offset])).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [1, 4],
+      [1, 4],
+    ]);
   });
 
   it("caps the output, appends one truncation note and counts what it discarded", async () => {
@@ -68,7 +90,12 @@ describe("log streamer", () => {
     const summary = await streamer.close();
     const note = Buffer.from(truncationNote(8)).toString();
     expect(store.stored.toString()).toBe(`12345678${note}`);
-    expect(summary).toMatchObject({ truncated: true, discardedBytes: 6, logBytes: 8 + note.length, delivered: true });
+    expect(summary).toMatchObject({
+      truncated: true,
+      discardedBytes: 6,
+      logBytes: 8 + note.length,
+      delivered: true,
+    });
   });
 
   it("batches small writes: at most about four requests a second", async () => {
@@ -99,7 +126,12 @@ describe("log streamer", () => {
   });
 
   it("gives up at the close deadline while the API stays down", async () => {
-    const streamer = new LogStreamer({ upload: () => Promise.reject(new Error("down")), capBytes: 100, flushIntervalMs: 1, backoff: fast });
+    const streamer = new LogStreamer({
+      upload: () => Promise.reject(new Error("down")),
+      capBytes: 100,
+      flushIntervalMs: 1,
+      backoff: fast,
+    });
     await streamer.write(Buffer.from("x"));
     const started = Date.now();
     const summary = await streamer.close(100);

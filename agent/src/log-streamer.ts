@@ -8,7 +8,12 @@ import { Backoff, sleep, type BackoffOptions } from "./backoff.js";
 export const LOG_FLUSH_INTERVAL_MS = 250;
 /** `write` waits (back-pressure on the job's pipe) while this much output is unsent. */
 export const LOG_HIGH_WATER_BYTES = 8 * 1024 * 1024;
-export const LOG_UPLOAD_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 10_000, factor: 2, jitter: 0.3 };
+export const LOG_UPLOAD_BACKOFF: BackoffOptions = {
+  initialMs: 250,
+  maxMs: 10_000,
+  factor: 2,
+  jitter: 0.3,
+};
 
 /**
  * Sends one chunk; resolves with the stored log length afterwards (on success, or from a 409 that
@@ -39,7 +44,9 @@ export interface LogSummary {
 }
 
 export function truncationNote(capBytes: number): Uint8Array {
-  return Buffer.from(`\n[wastecompute] output truncated: the job wrote more than ${capBytes} bytes; the rest was discarded\n`);
+  return Buffer.from(
+    `\n[wastecompute] output truncated: the job wrote more than ${capBytes} bytes; the rest was discarded\n`,
+  );
 }
 
 /** One job's log stream. */
@@ -123,7 +130,11 @@ export class LogStreamer {
         continue;
       }
       const sinceLast = Date.now() - this.lastSendAt;
-      if (this.pendingBytes < this.chunkBytes && !this.closing && sinceLast < this.flushIntervalMs) {
+      if (
+        this.pendingBytes < this.chunkBytes &&
+        !this.closing &&
+        sinceLast < this.flushIntervalMs
+      ) {
         await this.sleepUntilWoken(this.flushIntervalMs - sinceLast);
         continue;
       }
@@ -131,7 +142,11 @@ export class LogStreamer {
       const offset = this.acked;
       this.lastSendAt = Date.now();
       try {
-        const stored = await this.options.upload({ seq: this.seq, offset, data: data.toString("base64") });
+        const stored = await this.options.upload({
+          seq: this.seq,
+          offset,
+          data: data.toString("base64"),
+        });
         backoff.reset();
         this.settle(offset, data.length, stored);
       } catch (error) {
@@ -150,7 +165,11 @@ export class LogStreamer {
   /** Applies the platform's stored length: drop what it has; a length behind ours is unrecoverable. */
   private settle(offset: number, length: number, stored: number): void {
     if (stored < offset) {
-      this.fatal = { error: new Error(`log store lost data: it holds ${stored} bytes, ${offset} were acknowledged`) };
+      this.fatal = {
+        error: new Error(
+          `log store lost data: it holds ${stored} bytes, ${offset} were acknowledged`,
+        ),
+      };
       return;
     }
     const have = Math.min(stored - offset, this.pendingBytes);
@@ -191,7 +210,8 @@ export class LogStreamer {
   }
 
   private releaseWriters(): void {
-    if (this.pendingBytes >= this.highWaterBytes && !this.fatal && !this.stopSending.signal.aborted) return;
+    if (this.pendingBytes >= this.highWaterBytes && !this.fatal && !this.stopSending.signal.aborted)
+      return;
     const waiting = this.drained;
     this.drained = [];
     for (const resolve of waiting) resolve();
@@ -199,16 +219,15 @@ export class LogStreamer {
 
   private sleepUntilWoken(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const onAbort = () => done();
-      this.stopSending.signal.addEventListener("abort", onAbort, { once: true });
-      const self = this;
-      function done() {
+      const signal = this.stopSending.signal;
+      const done = () => {
         clearTimeout(timer);
-        self.stopSending.signal.removeEventListener("abort", onAbort);
-        self.wake = undefined;
+        signal.removeEventListener("abort", done);
+        this.wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
       this.wake = done;
     });
   }

@@ -10,7 +10,11 @@ const fixed = () => new Date("2026-12-04T20:00:00Z");
 describe("output", () => {
   it("writes JSON lines with a timestamp and event name, redacting secrets", () => {
     const out = sink();
-    new Output("json", out.stream, out.stream, fixed).event("registered", { nodeId: "n1", nodeToken: "t0ps3cret", queue: { queueUrl: "https://x?sig=abc" } });
+    new Output("json", out.stream, out.stream, fixed).event("registered", {
+      nodeId: "n1",
+      nodeToken: "t0ps3cret",
+      queue: { queueUrl: "https://x?sig=abc" },
+    });
     expect(JSON.parse(out.lines[0] ?? "")).toEqual({
       ts: "2026-12-04T20:00:00.000Z",
       level: "info",
@@ -40,6 +44,10 @@ describe("output", () => {
   });
 
   it("redacts nested secret fields but keeps ordinary ones", () => {
-    expect(redact({ a: 1, leaseToken: "x", list: [{ apiKey: "k", name: "n" }] })).toEqual({ a: 1, leaseToken: "[redacted]", list: [{ apiKey: "[redacted]", name: "n" }] });
+    expect(redact({ a: 1, leaseToken: "x", list: [{ apiKey: "k", name: "n" }] })).toEqual({
+      a: 1,
+      leaseToken: "[redacted]",
+      list: [{ apiKey: "[redacted]", name: "n" }],
+    });
   });
 });

@@ -9,29 +9,43 @@ const SECRET_FIELD = /token|key|secret|password|authorization|sas|queueurl/i;
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? "[redacted]" : redact(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? "[redacted]" : redact(v)]),
+    );
   }
   return value;
 }
 
-const LEVEL_COLOUR: Record<string, (s: string) => string> = { error: pc.red, warn: pc.yellow, info: pc.cyan };
+const LEVEL_COLOUR: Record<string, (s: string) => string> = {
+  error: pc.red,
+  warn: pc.yellow,
+  info: pc.cyan,
+};
 
 /** A sink for events, results and errors. */
 export class Output {
   private statusShown = false;
   constructor(
     readonly mode: OutputMode,
-    private readonly stdout: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean } = process.stdout,
+    private readonly stdout:
+      NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean } = process.stdout,
     private readonly stderr: { write(s: string): unknown } = process.stderr,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  static choose(json: boolean | undefined, stdout: { isTTY?: boolean } = process.stdout): OutputMode {
+  static choose(
+    json: boolean | undefined,
+    stdout: { isTTY?: boolean } = process.stdout,
+  ): OutputMode {
     return json || !stdout.isTTY ? "json" : "human";
   }
 
   /** One structured event (job started, heartbeat failed, …). */
-  event(event: string, fields: Record<string, unknown> = {}, level: "info" | "warn" | "error" = "info"): void {
+  event(
+    event: string,
+    fields: Record<string, unknown> = {},
+    level: "info" | "warn" | "error" = "info",
+  ): void {
     const safe = redact(fields) as Record<string, unknown>;
     if (this.mode === "json") {
       this.write(`${JSON.stringify({ ts: this.now().toISOString(), level, event, ...safe })}\n`);
@@ -62,7 +76,10 @@ export class Output {
 
   /** A fatal error: one clear line on stderr. */
   error(message: string): void {
-    if (this.mode === "json") this.stderr.write(`${JSON.stringify({ ts: this.now().toISOString(), level: "error", event: "error", message })}\n`);
+    if (this.mode === "json")
+      this.stderr.write(
+        `${JSON.stringify({ ts: this.now().toISOString(), level: "error", event: "error", message })}\n`,
+      );
     else this.stderr.write(`${pc.red("error")} ${message}\n`);
   }
 

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { EVICT_AFTER_HIGH_SAMPLES, OwnerPolicyMonitor, localHour, ownerLoad, withinAllowedHours } from "./policy.js";
+import {
+  EVICT_AFTER_HIGH_SAMPLES,
+  OwnerPolicyMonitor,
+  localHour,
+  ownerLoad,
+  withinAllowedHours,
+} from "./policy.js";
 
-const policy = { maxOwnerLoad: 0.5, allowedHours: { start: 0, end: 24 }, evictOnOwnerLoad: true, allowNetwork: false };
+const policy = {
+  maxOwnerLoad: 0.5,
+  allowedHours: { start: 0, end: 24 },
+  evictOnOwnerLoad: true,
+  allowNetwork: false,
+};
 const noon = new Date("2026-12-04T12:00:00Z");
 
 describe("owner policy", () => {
@@ -30,14 +41,16 @@ describe("owner policy", () => {
   it("stops taking work when the owner is busy and evicts only after a sustained high load", () => {
     const monitor = new OwnerPolicyMonitor(policy, "UTC");
     expect(monitor.decide(0.1, noon)).toEqual({ acceptWork: true, evict: false, reason: "idle" });
-    for (let i = 1; i < EVICT_AFTER_HIGH_SAMPLES; i++) expect(monitor.decide(0.9, noon)).toMatchObject({ acceptWork: false, evict: false });
+    for (let i = 1; i < EVICT_AFTER_HIGH_SAMPLES; i++)
+      expect(monitor.decide(0.9, noon)).toMatchObject({ acceptWork: false, evict: false });
     expect(monitor.decide(0.9, noon)).toMatchObject({ acceptWork: false, evict: true });
     expect(monitor.decide(0.2, noon)).toMatchObject({ acceptWork: true, evict: false });
   });
 
   it("a threshold of 1 never pauses, even on a fully busy machine", () => {
     const monitor = new OwnerPolicyMonitor({ ...policy, maxOwnerLoad: 1 }, "UTC");
-    for (let i = 0; i < 5; i++) expect(monitor.decide(1, noon)).toMatchObject({ acceptWork: true, evict: false });
+    for (let i = 0; i < 5; i++)
+      expect(monitor.decide(1, noon)).toMatchObject({ acceptWork: true, evict: false });
   });
 
   it("never evicts when the policy says not to", () => {
@@ -46,8 +59,14 @@ describe("owner policy", () => {
   });
 
   it("takes no work outside the allowed hours in the node's time zone", () => {
-    const monitor = new OwnerPolicyMonitor({ ...policy, allowedHours: { start: 22, end: 6 } }, "Asia/Tokyo");
+    const monitor = new OwnerPolicyMonitor(
+      { ...policy, allowedHours: { start: 22, end: 6 } },
+      "Asia/Tokyo",
+    );
     expect(monitor.decide(0, new Date("2026-12-04T14:00:00Z"))).toMatchObject({ acceptWork: true });
-    expect(monitor.decide(0, new Date("2026-12-04T03:00:00Z"))).toMatchObject({ acceptWork: false, reason: expect.stringContaining("outside allowed hours") });
+    expect(monitor.decide(0, new Date("2026-12-04T03:00:00Z"))).toMatchObject({
+      acceptWork: false,
+      reason: expect.stringContaining("outside allowed hours"),
+    });
   });
 });

@@ -8,7 +8,11 @@ export const POLICY_SAMPLE_INTERVAL_MS = 2_000;
 
 /** The hour (0–23) at `now` in `timeZone`. */
 export function localHour(now: Date, timeZone: string): number {
-  const hour = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", hourCycle: "h23" }).format(now);
+  const hour = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hour: "numeric",
+    hourCycle: "h23",
+  }).format(now);
   return Number(hour) % 24;
 }
 
@@ -24,7 +28,11 @@ export function withinAllowedHours(hour: number, allowed: OwnerPolicy["allowedHo
  * The owner's share of the machine over an interval, excluding our jobs: (busy − jobs) / capacity,
  * all in CPU seconds, clamped to 0..1.
  */
-export function ownerLoad(machineBusyCpuSeconds: number, jobCpuSeconds: number, capacityCpuSeconds: number): number {
+export function ownerLoad(
+  machineBusyCpuSeconds: number,
+  jobCpuSeconds: number,
+  capacityCpuSeconds: number,
+): number {
   if (capacityCpuSeconds <= 0) return 0;
   return Math.min(1, Math.max(0, (machineBusyCpuSeconds - jobCpuSeconds) / capacityCpuSeconds));
 }
@@ -50,11 +58,19 @@ export class OwnerPolicyMonitor {
     this.highStreak = overloaded ? this.highStreak + 1 : 0;
     const hour = localHour(now, this.timeZone);
     if (!withinAllowedHours(hour, this.policy.allowedHours)) {
-      return { acceptWork: false, evict: false, reason: `outside allowed hours ${this.policy.allowedHours.start}–${this.policy.allowedHours.end} (${this.timeZone})` };
+      return {
+        acceptWork: false,
+        evict: false,
+        reason: `outside allowed hours ${this.policy.allowedHours.start}–${this.policy.allowedHours.end} (${this.timeZone})`,
+      };
     }
     if (overloaded) {
       const evict = this.policy.evictOnOwnerLoad && this.highStreak >= EVICT_AFTER_HIGH_SAMPLES;
-      return { acceptWork: false, evict, reason: `owner load ${Math.round(load * 100)}% ≥ ${Math.round(this.policy.maxOwnerLoad * 100)}%` };
+      return {
+        acceptWork: false,
+        evict,
+        reason: `owner load ${Math.round(load * 100)}% ≥ ${Math.round(this.policy.maxOwnerLoad * 100)}%`,
+      };
     }
     return { acceptWork: true, evict: false, reason: "idle" };
   }

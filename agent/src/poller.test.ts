@@ -1,7 +1,14 @@
 import type { DispatchMessage } from "@wastecompute/contracts";
 import { describe, expect, it } from "vitest";
 import { MemoryQueue } from "../test/support/memory-queue.js";
-import { FAST_POLL_MS, SLOW_POLL_MS, QueuePoller, decodeDispatch, idlePollDelayMs, openQueue } from "./poller.js";
+import {
+  FAST_POLL_MS,
+  SLOW_POLL_MS,
+  QueuePoller,
+  decodeDispatch,
+  idlePollDelayMs,
+  openQueue,
+} from "./poller.js";
 
 const job: DispatchMessage = {
   kind: "job",
@@ -48,7 +55,9 @@ describe("queue poller", () => {
     queue.add("not a dispatch");
     queue.add(encoded);
     const logs: string[] = [];
-    const delivery = await new QueuePoller(queue, (e) => logs.push(e)).next(new AbortController().signal);
+    const delivery = await new QueuePoller(queue, (e) => logs.push(e)).next(
+      new AbortController().signal,
+    );
     expect(delivery?.message.attempt).toBe(1);
     expect(queue.deleted).toEqual(["m0"]);
     expect(logs).toContain("queue.poison");
@@ -59,7 +68,9 @@ describe("queue poller", () => {
     queue.failNext = 3;
     queue.add(encoded);
     const started = Date.now();
-    const delivery = await new QueuePoller(queue, () => undefined).next(new AbortController().signal);
+    const delivery = await new QueuePoller(queue, () => undefined).next(
+      new AbortController().signal,
+    );
     expect(delivery).toBeDefined();
     expect(queue.receives).toBe(4);
     expect(Date.now() - started).toBeGreaterThan(500);
@@ -82,10 +93,14 @@ describe("queue poller", () => {
   it("returns undefined promptly when asked to stop", async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
-    expect(await new QueuePoller(new MemoryQueue(), () => undefined).next(ac.signal)).toBeUndefined();
+    expect(
+      await new QueuePoller(new MemoryQueue(), () => undefined).next(ac.signal),
+    ).toBeUndefined();
   });
 
   it("refuses proxy mode with a clear error", () => {
-    expect(() => openQueue({ queueName: "node-x", mode: "proxy", expiresAt: "2026-12-04T12:00:00Z" })).toThrow(/not supported/);
+    expect(() =>
+      openQueue({ queueName: "node-x", mode: "proxy", expiresAt: "2026-12-04T12:00:00Z" }),
+    ).toThrow(/not supported/);
   });
 });

@@ -1,7 +1,11 @@
 // Pulls dispatch messages from the node's own Storage Queue: fast polling while recently busy,
 // backing off to at most a second when idle, longer on errors; holds a message's visibility while
 // its job runs; recognises duplicate deliveries.
-import { DispatchMessageSchema, type DispatchMessage, type QueueAccess } from "@wastecompute/contracts";
+import {
+  DispatchMessageSchema,
+  type DispatchMessage,
+  type QueueAccess,
+} from "@wastecompute/contracts";
 import { Backoff, sleep, type BackoffOptions } from "./backoff.js";
 import { QueueHttpError, RestQueue } from "./queue-rest.js";
 
@@ -13,21 +17,38 @@ export const FAST_POLLS_BEFORE_SLOWING = 40;
 export const POLL_SLOWDOWN_FACTOR = 1.5;
 /** A received message stays invisible this long, renewed every third of it while its job runs. */
 export const VISIBILITY_TIMEOUT_SEC = 60;
-export const POLL_ERROR_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.3 };
+export const POLL_ERROR_BACKOFF: BackoffOptions = {
+  initialMs: 500,
+  maxMs: 30_000,
+  factor: 2,
+  jitter: 0.3,
+};
 
 /** The subset of QueueClient the poller uses (injected so tests need no Azure). */
 export interface DispatchQueue {
   receiveMessages(options: { numberOfMessages: number; visibilityTimeout: number }): Promise<{
-    receivedMessageItems: Array<{ messageId: string; popReceipt: string; messageText: string; dequeueCount: number }>;
+    receivedMessageItems: Array<{
+      messageId: string;
+      popReceipt: string;
+      messageText: string;
+      dequeueCount: number;
+    }>;
   }>;
-  updateMessage(messageId: string, popReceipt: string, message: string | undefined, visibilityTimeout: number): Promise<{ popReceipt?: string }>;
+  updateMessage(
+    messageId: string,
+    popReceipt: string,
+    message: string | undefined,
+    visibilityTimeout: number,
+  ): Promise<{ popReceipt?: string }>;
   deleteMessage(messageId: string, popReceipt: string): Promise<unknown>;
 }
 
 /** Opens the node's queue from the access the platform granted. */
 export function openQueue(access: QueueAccess): DispatchQueue {
   if (access.mode !== "sas" || !access.queueUrl) {
-    throw new Error(`queue access mode "${access.mode}" is not supported by this agent version (needs "sas" with a queue URL)`);
+    throw new Error(
+      `queue access mode "${access.mode}" is not supported by this agent version (needs "sas" with a queue URL)`,
+    );
   }
   return new RestQueue(access.queueUrl);
 }
@@ -35,7 +56,10 @@ export function openQueue(access: QueueAccess): DispatchQueue {
 /** Delay before the next poll after `emptyPolls` empty answers in a row. */
 export function idlePollDelayMs(emptyPolls: number): number {
   if (emptyPolls < FAST_POLLS_BEFORE_SLOWING) return FAST_POLL_MS;
-  return Math.min(SLOW_POLL_MS, FAST_POLL_MS * POLL_SLOWDOWN_FACTOR ** (emptyPolls - FAST_POLLS_BEFORE_SLOWING + 1));
+  return Math.min(
+    SLOW_POLL_MS,
+    FAST_POLL_MS * POLL_SLOWDOWN_FACTOR ** (emptyPolls - FAST_POLLS_BEFORE_SLOWING + 1),
+  );
 }
 
 /** Decodes a queue message: base64 JSON as the platform sends it, or plain JSON. */
@@ -81,11 +105,19 @@ export class QueuePoller {
     while (!signal.aborted) {
       let items: Awaited<ReturnType<DispatchQueue["receiveMessages"]>>["receivedMessageItems"];
       try {
-        items = (await this.queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: this.visibilitySec })).receivedMessageItems;
+        items = (
+          await this.queue.receiveMessages({
+            numberOfMessages: 1,
+            visibilityTimeout: this.visibilitySec,
+          })
+        ).receivedMessageItems;
         this.errors.reset();
       } catch (error) {
         const delayMs = this.errors.next();
-        this.log("queue.error", { reason: error instanceof Error ? error.message : String(error), retryInMs: delayMs });
+        this.log("queue.error", {
+          reason: error instanceof Error ? error.message : String(error),
+          retryInMs: delayMs,
+        });
         await sleep(delayMs, signal);
         continue;
       }
@@ -99,7 +131,10 @@ export class QueuePoller {
       try {
         message = decodeDispatch(item.messageText);
       } catch (error) {
-        this.log("queue.poison", { messageId: item.messageId, reason: error instanceof Error ? error.message : String(error) });
+        this.log("queue.poison", {
+          messageId: item.messageId,
+          reason: error instanceof Error ? error.message : String(error),
+        });
         await this.queue.deleteMessage(item.messageId, item.popReceipt).catch(() => undefined);
         continue;
       }
@@ -108,7 +143,10 @@ export class QueuePoller {
     return undefined;
   }
 
-  private delivery(item: { messageId: string; popReceipt: string; dequeueCount: number }, message: DispatchMessage): Delivery {
+  private delivery(
+    item: { messageId: string; popReceipt: string; dequeueCount: number },
+    message: DispatchMessage,
+  ): Delivery {
     let popReceipt = item.popReceipt;
     let timer: NodeJS.Timeout | undefined;
     let renewing: Promise<unknown> = Promise.resolve();
@@ -128,7 +166,11 @@ export class QueuePoller {
               // A read+process SAS cannot update messages: stop trying. The message reappears after
               // the visibility timeout and the worker adopts that delivery (duplicate tracking).
               if (error instanceof QueueHttpError && error.status === 403) clearInterval(timer);
-              this.log("queue.renew_failed", { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error), renewing: !(error instanceof QueueHttpError && error.status === 403) });
+              this.log("queue.renew_failed", {
+                jobId: message.jobId,
+                reason: error instanceof Error ? error.message : String(error),
+                renewing: !(error instanceof QueueHttpError && error.status === 403),
+              });
             });
         }, renewEveryMs);
         timer.unref();
@@ -137,7 +179,10 @@ export class QueuePoller {
         clearInterval(timer);
         await renewing;
         await this.queue.deleteMessage(item.messageId, popReceipt).catch((error: unknown) => {
-          this.log("queue.delete_failed", { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error) });
+          this.log("queue.delete_failed", {
+            jobId: message.jobId,
+            reason: error instanceof Error ? error.message : String(error),
+          });
         });
       },
       dropHold: async () => {
@@ -147,9 +192,14 @@ export class QueuePoller {
       release: async () => {
         clearInterval(timer);
         await renewing;
-        await this.queue.updateMessage(item.messageId, popReceipt, undefined, 0).catch((error: unknown) => {
-          this.log("queue.release_failed", { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error) });
-        });
+        await this.queue
+          .updateMessage(item.messageId, popReceipt, undefined, 0)
+          .catch((error: unknown) => {
+            this.log("queue.release_failed", {
+              jobId: message.jobId,
+              reason: error instanceof Error ? error.message : String(error),
+            });
+          });
       },
     };
   }

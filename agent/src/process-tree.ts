@@ -23,10 +23,20 @@ export function parseProcStat(text: string): ProcStat | undefined {
   if (close < 0) return undefined;
   const pid = Number.parseInt(text, 10);
   // Fields after the name start at field 3 (state); utime is field 14, rss field 24.
-  const rest = text.slice(close + 2).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   const field = (n: number) => Number(rest[n - 3]);
-  const numbers = { pid, ppid: field(4), cpuTicks: field(14) + field(15) + field(16) + field(17), rssPages: field(24) };
-  return Object.values(numbers).every(Number.isFinite) ? { ...numbers, state: rest[0] ?? "?" } : undefined;
+  const numbers = {
+    pid,
+    ppid: field(4),
+    cpuTicks: field(14) + field(15) + field(16) + field(17),
+    rssPages: field(24),
+  };
+  return Object.values(numbers).every(Number.isFinite)
+    ? { ...numbers, state: rest[0] ?? "?" }
+    : undefined;
 }
 
 /** Every readable process on the machine (processes that vanish mid-scan are skipped). */
@@ -61,7 +71,10 @@ export function processTree(root: number, table: readonly ProcStat[]): TreeMembe
   const tree: TreeMember[] = [{ ...rootStat, depth: 0 }];
   for (let i = 0; i < tree.length; i++) {
     const current = tree[i];
-    if (current) tree.push(...(children.get(current.pid) ?? []).map((s) => ({ ...s, depth: current.depth + 1 })));
+    if (current)
+      tree.push(
+        ...(children.get(current.pid) ?? []).map((s) => ({ ...s, depth: current.depth + 1 })),
+      );
   }
   return tree;
 }

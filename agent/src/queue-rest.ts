@@ -17,7 +17,13 @@ export class QueueHttpError extends Error {
   }
 }
 
-const XML_ENTITIES: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&" };
+const XML_ENTITIES: Record<string, string> = {
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&apos;": "'",
+  "&amp;": "&",
+};
 
 function unescapeXml(text: string): string {
   return text.replace(/&(lt|gt|quot|apos|amp);/g, (entity) => XML_ENTITIES[entity] ?? entity);
@@ -29,13 +35,22 @@ function tag(xml: string, name: string): string | undefined {
 }
 
 /** Parses a Get Messages answer (`<QueueMessagesList><QueueMessage>…`). */
-export function parseMessagesList(xml: string): Array<{ messageId: string; popReceipt: string; messageText: string; dequeueCount: number }> {
+export function parseMessagesList(
+  xml: string,
+): Array<{ messageId: string; popReceipt: string; messageText: string; dequeueCount: number }> {
   const messages = xml.match(/<QueueMessage>[\s\S]*?<\/QueueMessage>/g) ?? [];
   return messages.flatMap((block) => {
     const messageId = tag(block, "MessageId");
     const popReceipt = tag(block, "PopReceipt");
     if (!messageId || !popReceipt) return [];
-    return [{ messageId, popReceipt, messageText: tag(block, "MessageText") ?? "", dequeueCount: Number(tag(block, "DequeueCount") ?? 0) }];
+    return [
+      {
+        messageId,
+        popReceipt,
+        messageText: tag(block, "MessageText") ?? "",
+        dequeueCount: Number(tag(block, "DequeueCount") ?? 0),
+      },
+    ];
   });
 }
 
@@ -51,30 +66,55 @@ export class RestQueue implements DispatchQueue {
   }
 
   async receiveMessages(options: { numberOfMessages: number; visibilityTimeout: number }) {
-    const xml = await this.request("GET", "messages", { numofmessages: String(options.numberOfMessages), visibilitytimeout: String(options.visibilityTimeout) });
+    const xml = await this.request("GET", "messages", {
+      numofmessages: String(options.numberOfMessages),
+      visibilitytimeout: String(options.visibilityTimeout),
+    });
     return { receivedMessageItems: parseMessagesList(xml.body) };
   }
 
-  async updateMessage(messageId: string, popReceipt: string, _message: string | undefined, visibilityTimeout: number) {
-    const answer = await this.request("PUT", `messages/${encodeURIComponent(messageId)}`, { popreceipt: popReceipt, visibilitytimeout: String(visibilityTimeout) });
+  async updateMessage(
+    messageId: string,
+    popReceipt: string,
+    _message: string | undefined,
+    visibilityTimeout: number,
+  ) {
+    const answer = await this.request("PUT", `messages/${encodeURIComponent(messageId)}`, {
+      popreceipt: popReceipt,
+      visibilitytimeout: String(visibilityTimeout),
+    });
     return { popReceipt: answer.headers.get("x-ms-popreceipt") ?? undefined };
   }
 
   async deleteMessage(messageId: string, popReceipt: string) {
-    await this.request("DELETE", `messages/${encodeURIComponent(messageId)}`, { popreceipt: popReceipt });
+    await this.request("DELETE", `messages/${encodeURIComponent(messageId)}`, {
+      popreceipt: popReceipt,
+    });
   }
 
-  private async request(method: string, path: string, query: Record<string, string>): Promise<{ body: string; headers: Headers }> {
+  private async request(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+  ): Promise<{ body: string; headers: Headers }> {
     const url = new URL(this.base);
     url.pathname = `${url.pathname.replace(/\/$/, "")}/${path}`;
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     const response = await this.fetchImpl(url, {
       method,
-      headers: { "x-ms-version": QUEUE_API_VERSION, "x-ms-date": new Date().toUTCString(), ...(method === "PUT" ? { "content-length": "0" } : {}) },
+      headers: {
+        "x-ms-version": QUEUE_API_VERSION,
+        "x-ms-date": new Date().toUTCString(),
+        ...(method === "PUT" ? { "content-length": "0" } : {}),
+      },
       signal: AbortSignal.timeout(QUEUE_REQUEST_TIMEOUT_MS),
     });
     const body = await response.text();
-    if (!response.ok) throw new QueueHttpError(response.status, response.headers.get("x-ms-error-code") ?? tag(body, "Code") ?? "");
+    if (!response.ok)
+      throw new QueueHttpError(
+        response.status,
+        response.headers.get("x-ms-error-code") ?? tag(body, "Code") ?? "",
+      );
     return { body, headers: response.headers };
   }
 }

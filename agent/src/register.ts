@@ -1,5 +1,12 @@
 // Registration: detect the machine, register it with the seller's key, save node id and token.
-import { RegisterNodeRequestSchema, type HardwareSpec, type Isolation, type OwnerPolicy, type RegisterNodeRequest, type RegisterNodeResponse } from "@wastecompute/contracts";
+import {
+  RegisterNodeRequestSchema,
+  type HardwareSpec,
+  type Isolation,
+  type OwnerPolicy,
+  type RegisterNodeRequest,
+  type RegisterNodeResponse,
+} from "@wastecompute/contracts";
 import { ApiClient, ApiError } from "./api-client.js";
 import { registerNode } from "./agent-api.js";
 import { ConfigError, writeConfigFile, type AgentConfig } from "./config.js";
@@ -15,7 +22,11 @@ export interface RegistrationInput {
 }
 
 /** The registration body from the seller's choices and the detected hardware. */
-export function buildRegisterRequest(input: RegistrationInput, hardware: HardwareSpec, isolation: Isolation): RegisterNodeRequest {
+export function buildRegisterRequest(
+  input: RegistrationInput,
+  hardware: HardwareSpec,
+  isolation: Isolation,
+): RegisterNodeRequest {
   return RegisterNodeRequestSchema.parse({
     name: input.name.slice(0, 64),
     region: input.region,
@@ -41,11 +52,15 @@ export async function registerAndSave(
     response = await registerNode(api, request);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-      throw new ConfigError(`the API rejected the seller key (${error.status}${error.problem?.detail ? `: ${error.problem.detail}` : ""}); check --key`);
+      throw new ConfigError(
+        `the API rejected the seller key (${error.status}${error.problem?.detail ? `: ${error.problem.detail}` : ""}); check --key`,
+      );
     }
     if (error instanceof ApiError && error.status === 400) {
       const first = error.problem?.errors?.[0];
-      throw new ConfigError(`the API rejected the registration: ${first ? `${first.path}: ${first.message}` : (error.problem?.detail ?? error.message)}`);
+      throw new ConfigError(
+        `the API rejected the registration: ${first ? `${first.path}: ${first.message}` : (error.problem?.detail ?? error.message)}`,
+      );
     }
     throw error;
   }

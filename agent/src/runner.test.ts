@@ -32,7 +32,13 @@ const message = (over: Partial<DispatchMessage> = {}): DispatchMessage => ({
 
 /** An in-memory platform: records every call the runner makes. */
 function fakeApi(options: { refuseStart?: boolean; refuseLogs?: boolean } = {}) {
-  const calls = { started: 0, log: Buffer.alloc(0), chunks: [] as LogChunkRequest[], artifacts: new Map<string, string>(), finish: undefined as FinishJobRequest | undefined };
+  const calls = {
+    started: 0,
+    log: Buffer.alloc(0),
+    chunks: [] as LogChunkRequest[],
+    artifacts: new Map<string, string>(),
+    finish: undefined as FinishJobRequest | undefined,
+  };
   const api: JobRunnerDeps["api"] = {
     startJob: async (jobId) => {
       if (options.refuseStart) throw new LeaseRefusedError(jobId, 409, "stale");
@@ -70,12 +76,27 @@ const deps = (api: JobRunnerDeps["api"]): JobRunnerDeps => ({
 describe("job runner", () => {
   it("starts, streams output, uploads artifacts and finishes with exit code and usage", async () => {
     const { api, calls } = fakeApi();
-    const report = await runJob(message({ command: 'echo hello; echo "$GREETING" > "$WC_OUTPUT_DIR/result.txt"; exit 3', env: { GREETING: "hi there" } }), deps(api), new AbortController());
+    const report = await runJob(
+      message({
+        command: 'echo hello; echo "$GREETING" > "$WC_OUTPUT_DIR/result.txt"; exit 3',
+        env: { GREETING: "hi there" },
+      }),
+      deps(api),
+      new AbortController(),
+    );
     expect(report.kind).toBe("finished");
     expect(calls.started).toBe(1);
     expect(calls.log.toString()).toBe("hello\n");
     expect(calls.artifacts.get("result.txt")).toBe("hi there\n");
-    expect(calls.finish).toMatchObject({ outcome: "exited", exitCode: 3, signal: null, logBytes: 6, outputTruncated: false, artifacts: [{ name: "result.txt", sizeBytes: 9 }], gpuSeconds: 0 });
+    expect(calls.finish).toMatchObject({
+      outcome: "exited",
+      exitCode: 3,
+      signal: null,
+      logBytes: 6,
+      outputTruncated: false,
+      artifacts: [{ name: "result.txt", sizeBytes: 9 }],
+      gpuSeconds: 0,
+    });
     expect(calls.finish?.wallSeconds).toBeGreaterThan(0);
   });
 
@@ -89,7 +110,11 @@ describe("job runner", () => {
   it("stops a job whose lease is refused while it runs, without reporting finish", async () => {
     const { api, calls } = fakeApi({ refuseLogs: true });
     const started = Date.now();
-    const report = await runJob(message({ command: "echo tick; sleep 319.5" }), deps(api), new AbortController());
+    const report = await runJob(
+      message({ command: "echo tick; sleep 319.5" }),
+      deps(api),
+      new AbortController(),
+    );
     expect(report.kind).toBe("abandoned");
     expect(Date.now() - started).toBeLessThan(5000);
     expect(calls.finish).toBeUndefined();
@@ -97,13 +122,19 @@ describe("job runner", () => {
 
   it("a timeout is reported as timed_out, a stop as cancelled or preempted", async () => {
     const { api, calls } = fakeApi();
-    await runJob(message({ command: "sleep 319.25", maxRuntimeSec: 1 }), deps(api), new AbortController());
+    await runJob(
+      message({ command: "sleep 319.25", maxRuntimeSec: 1 }),
+      deps(api),
+      new AbortController(),
+    );
     expect(calls.finish?.outcome).toBe("timed_out");
     const stop = new AbortController();
     setTimeout(() => stop.abort("preempted"), 200);
     await runJob(message({ command: "sleep 319.75" }), deps(api), stop);
     expect(calls.finish?.outcome).toBe("preempted");
     expect(outcomeOf({ timedOut: false, stoppedFor: "cancelled" })).toBe("cancelled");
-    expect(outcomeOf({ timedOut: false, stoppedFor: undefined, spawnError: "ENOENT" })).toBe("error");
+    expect(outcomeOf({ timedOut: false, stoppedFor: undefined, spawnError: "ENOENT" })).toBe(
+      "error",
+    );
   });
 });

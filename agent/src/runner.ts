@@ -3,7 +3,13 @@
 import type { DispatchMessage, FinishJobRequest, Isolation } from "@wastecompute/contracts";
 import { LeaseRefusedError, type AgentApi } from "./agent-api.js";
 import { LogStreamer } from "./log-streamer.js";
-import { limitsFor, runSandboxed, type HostLayout, type RunAs, type SandboxResult } from "./sandbox.js";
+import {
+  limitsFor,
+  runSandboxed,
+  type HostLayout,
+  type RunAs,
+  type SandboxResult,
+} from "./sandbox.js";
 import { trackEnergy } from "./usage.js";
 import { listArtifacts, prepareWorkDir, readArtifact, removeWorkDir } from "./workdir.js";
 
@@ -30,16 +36,27 @@ export interface JobRunnerDeps {
 export type JobReport =
   | { kind: "refused"; jobId: string; attempt: number; reason: string }
   | { kind: "abandoned"; jobId: string; attempt: number; reason: string }
-  | { kind: "finished"; jobId: string; attempt: number; finish: FinishJobRequest; reported: boolean };
+  | {
+      kind: "finished";
+      jobId: string;
+      attempt: number;
+      finish: FinishJobRequest;
+      reported: boolean;
+    };
 
 /** Runs `message`; `stop` (aborted with a StopReason) ends it early. Never throws for job failures. */
-export async function runJob(message: DispatchMessage, deps: JobRunnerDeps, stop: AbortController): Promise<JobReport> {
+export async function runJob(
+  message: DispatchMessage,
+  deps: JobRunnerDeps,
+  stop: AbortController,
+): Promise<JobReport> {
   const { jobId, attempt, leaseToken } = message;
   let maxArtifactBytes: number;
   try {
     ({ maxArtifactBytes } = await deps.api.startJob(jobId, leaseToken, attempt));
   } catch (error) {
-    if (error instanceof LeaseRefusedError) return { kind: "refused", jobId, attempt, reason: error.message };
+    if (error instanceof LeaseRefusedError)
+      return { kind: "refused", jobId, attempt, reason: error.message };
     throw error;
   }
   deps.log("job.started", { jobId, attempt, isolation: deps.isolation });
@@ -56,7 +73,12 @@ export async function runJob(message: DispatchMessage, deps: JobRunnerDeps, stop
         }
       },
       isFatal: (error) => error instanceof LeaseRefusedError,
-      onRetry: (error, delayMs) => deps.log("job.log_retry", { jobId, delayMs, reason: error instanceof Error ? error.message : String(error) }),
+      onRetry: (error, delayMs) =>
+        deps.log("job.log_retry", {
+          jobId,
+          delayMs,
+          reason: error instanceof Error ? error.message : String(error),
+        }),
     });
     const energy = trackEnergy();
     const gpuCount = message.gpuIndexes.length;
@@ -70,7 +92,11 @@ export async function runJob(message: DispatchMessage, deps: JobRunnerDeps, stop
           extraEnv: { WC_JOB_ID: jobId, WC_ATTEMPT: String(attempt) },
           network: message.networkAccess && deps.allowNetwork,
           gpuIndexes: message.gpuIndexes,
-          limits: limitsFor({ maxRuntimeSec: message.maxRuntimeSec, cpuCores: message.requirements.cpuCores, memoryMb: message.requirements.memoryMb }),
+          limits: limitsFor({
+            maxRuntimeSec: message.maxRuntimeSec,
+            cpuCores: message.requirements.cpuCores,
+            memoryMb: message.requirements.memoryMb,
+          }),
           runAs: deps.runAs,
         },
         {
@@ -85,7 +111,18 @@ export async function runJob(message: DispatchMessage, deps: JobRunnerDeps, stop
       );
     } catch (error) {
       const now = new Date();
-      result = { exitCode: null, signal: null, timedOut: false, stoppedFor: undefined, spawnError: error instanceof Error ? error.message : String(error), startedAt: now, finishedAt: now, wallSeconds: 0, cpuSeconds: 0, peakRssMb: 0 };
+      result = {
+        exitCode: null,
+        signal: null,
+        timedOut: false,
+        stoppedFor: undefined,
+        spawnError: error instanceof Error ? error.message : String(error),
+        startedAt: now,
+        finishedAt: now,
+        wallSeconds: 0,
+        cpuSeconds: 0,
+        peakRssMb: 0,
+      };
     }
     const logs = await streamer.close();
     if (stop.signal.reason === "abandoned") {
@@ -112,10 +149,20 @@ export async function runJob(message: DispatchMessage, deps: JobRunnerDeps, stop
     };
     try {
       await deps.api.finishJob(jobId, leaseToken, finish);
-      deps.log("job.finished", { jobId, attempt, outcome: finish.outcome, exitCode: finish.exitCode, wallSeconds: finish.wallSeconds });
+      deps.log("job.finished", {
+        jobId,
+        attempt,
+        outcome: finish.outcome,
+        exitCode: finish.exitCode,
+        wallSeconds: finish.wallSeconds,
+      });
       return { kind: "finished", jobId, attempt, finish, reported: true };
     } catch (error) {
-      deps.log("job.finish_failed", { jobId, attempt, reason: error instanceof Error ? error.message : String(error) });
+      deps.log("job.finish_failed", {
+        jobId,
+        attempt,
+        reason: error instanceof Error ? error.message : String(error),
+      });
       return { kind: "finished", jobId, attempt, finish, reported: false };
     }
   } finally {
@@ -124,22 +171,34 @@ export async function runJob(message: DispatchMessage, deps: JobRunnerDeps, stop
 }
 
 /** The finish outcome for a sandbox result. */
-export function outcomeOf(result: Pick<SandboxResult, "spawnError" | "timedOut" | "stoppedFor">): FinishJobRequest["outcome"] {
+export function outcomeOf(
+  result: Pick<SandboxResult, "spawnError" | "timedOut" | "stoppedFor">,
+): FinishJobRequest["outcome"] {
   if (result.spawnError) return "error";
-  if (result.stoppedFor === "cancelled" || result.stoppedFor === "preempted") return result.stoppedFor;
+  if (result.stoppedFor === "cancelled" || result.stoppedFor === "preempted")
+    return result.stoppedFor;
   if (result.stoppedFor !== undefined) return "cancelled";
   if (result.timedOut) return "timed_out";
   return "exited";
 }
 
-function detailOf(result: SandboxResult, notes: string[], logsDelivered: boolean): { detail?: string } {
+function detailOf(
+  result: SandboxResult,
+  notes: string[],
+  logsDelivered: boolean,
+): { detail?: string } {
   const parts = [...notes];
   if (result.spawnError) parts.unshift(`could not start the job: ${result.spawnError}`);
   if (!logsDelivered) parts.push("some output could not be delivered");
   return parts.length > 0 ? { detail: parts.join("; ").slice(0, 2000) } : {};
 }
 
-async function uploadArtifacts(deps: JobRunnerDeps, message: DispatchMessage, workDir: string, maxBytes: number) {
+async function uploadArtifacts(
+  deps: JobRunnerDeps,
+  message: DispatchMessage,
+  workDir: string,
+  maxBytes: number,
+) {
   const uploaded: Array<{ name: string; sizeBytes: number }> = [];
   const notes: string[] = [];
   for (const candidate of await listArtifacts(workDir, maxBytes)) {
@@ -148,10 +207,17 @@ async function uploadArtifacts(deps: JobRunnerDeps, message: DispatchMessage, wo
       continue;
     }
     try {
-      await deps.api.uploadArtifact(message.jobId, message.leaseToken, candidate.name, await readArtifact(candidate.path, maxBytes));
+      await deps.api.uploadArtifact(
+        message.jobId,
+        message.leaseToken,
+        candidate.name,
+        await readArtifact(candidate.path, maxBytes),
+      );
       uploaded.push({ name: candidate.name, sizeBytes: candidate.sizeBytes });
     } catch (error) {
-      notes.push(`artifact ${candidate.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      notes.push(
+        `artifact ${candidate.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return { uploaded, notes };

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveRunAs } from "./identity.js";
 import { LogStreamer } from "./log-streamer.js";
 import { processTree, readProcessTable } from "./process-tree.js";
-import { limitsFor, onPath, probeHost, runSandboxed, type SandboxSpec, type SandboxRunOptions } from "./sandbox.js";
+import {
+  limitsFor,
+  onPath,
+  probeHost,
+  runSandboxed,
+  type SandboxSpec,
+  type SandboxRunOptions,
+} from "./sandbox.js";
 import { listArtifacts, prepareWorkDir } from "./workdir.js";
 
 const hasBwrap = onPath("bwrap");
@@ -28,12 +35,32 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function run(command: string, over: Partial<SandboxSpec> = {}, options: Partial<SandboxRunOptions> = {}) {
+async function run(
+  command: string,
+  over: Partial<SandboxSpec> = {},
+  options: Partial<SandboxRunOptions> = {},
+) {
   const workDir = await prepareWorkDir(root, `job-${++jobCounter}`, runAs);
   const chunks: Buffer[] = [];
   const result = await runSandboxed(
-    { command, workDir, jobEnv: {}, network: false, gpuIndexes: [], limits: limitsFor({ maxRuntimeSec: 30, cpuCores: 1, memoryMb: 256 }), runAs, ...over },
-    { isolation: "bubblewrap", host, timeoutMs: 10_000, killGraceMs: 500, onOutput: (c) => void chunks.push(Buffer.from(c)), ...options },
+    {
+      command,
+      workDir,
+      jobEnv: {},
+      network: false,
+      gpuIndexes: [],
+      limits: limitsFor({ maxRuntimeSec: 30, cpuCores: 1, memoryMb: 256 }),
+      runAs,
+      ...over,
+    },
+    {
+      isolation: "bubblewrap",
+      host,
+      timeoutMs: 10_000,
+      killGraceMs: 500,
+      onOutput: (c) => void chunks.push(Buffer.from(c)),
+      ...options,
+    },
   );
   return { ...result, output: Buffer.concat(chunks).toString(), workDir };
 }
@@ -104,7 +131,10 @@ describe.skipIf(!hasBwrap)(`sandbox containment (bubblewrap)${skipReason}`, () =
   });
 
   it("contains a fork bomb within its process limit, and nothing survives the job", async () => {
-    const limits = { ...limitsFor({ maxRuntimeSec: 30, cpuCores: 1, memoryMb: 256 }), processes: 24 };
+    const limits = {
+      ...limitsFor({ maxRuntimeSec: 30, cpuCores: 1, memoryMb: 256 }),
+      processes: 24,
+    };
     let peak = 0;
     let rootPid = 0;
     const sampler = setInterval(() => {
@@ -113,7 +143,11 @@ describe.skipIf(!hasBwrap)(`sandbox containment (bubblewrap)${skipReason}`, () =
       if (rootPid) peak = Math.max(peak, processTree(rootPid, readProcessTable()).length);
     }, 20);
     const started = Date.now();
-    const r = await run("b() { b | b & }; b; sleep 2; echo survived # wc-fork-bomb", { limits }, { timeoutMs: 8_000 });
+    const r = await run(
+      "b() { b | b & }; b; sleep 2; echo survived # wc-fork-bomb",
+      { limits },
+      { timeoutMs: 8_000 },
+    );
     clearInterval(sampler);
     expect(Date.now() - started).toBeLessThan(12_000);
     expect(r.output).toContain("survived");
@@ -134,7 +168,11 @@ describe.skipIf(!hasBwrap)(`sandbox containment (bubblewrap)${skipReason}`, () =
 
   it("a wall-clock timeout stops the job and kills its grandchildren", async () => {
     const started = Date.now();
-    const r = await run("sleep 317.25 & sh -c 'sleep 317.5' & echo started; wait", {}, { timeoutMs: 500, killGraceMs: 500 });
+    const r = await run(
+      "sleep 317.25 & sh -c 'sleep 317.5' & echo started; wait",
+      {},
+      { timeoutMs: 500, killGraceMs: 500 },
+    );
     expect(r.output).toContain("started");
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeNull();
@@ -144,7 +182,11 @@ describe.skipIf(!hasBwrap)(`sandbox containment (bubblewrap)${skipReason}`, () =
 
   it("a job that ignores SIGTERM is killed after the grace period", async () => {
     const started = Date.now();
-    const r = await run("trap '' TERM; echo stubborn; sleep 317.75", {}, { timeoutMs: 300, killGraceMs: 300 });
+    const r = await run(
+      "trap '' TERM; echo stubborn; sleep 317.75",
+      {},
+      { timeoutMs: 300, killGraceMs: 300 },
+    );
     expect(r.timedOut).toBe(true);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(processesWith("317.75")).toEqual([]);
@@ -168,7 +210,11 @@ describe.skipIf(!hasBwrap)(`sandbox containment (bubblewrap)${skipReason}`, () =
         return stored.length;
       },
     });
-    const r = await run("head -c 5000000 /dev/zero | tr '\\0' x; echo end", {}, { onOutput: (c) => streamer.write(c) });
+    const r = await run(
+      "head -c 5000000 /dev/zero | tr '\\0' x; echo end",
+      {},
+      { onOutput: (c) => streamer.write(c) },
+    );
     const summary = await streamer.close();
     expect(r.exitCode).toBe(0);
     expect(summary.truncated).toBe(true);
@@ -178,7 +224,9 @@ describe.skipIf(!hasBwrap)(`sandbox containment (bubblewrap)${skipReason}`, () =
   });
 
   it("files written to $WC_OUTPUT_DIR become artifacts; symlinks out of it do not", async () => {
-    const r = await run('echo result > "$WC_OUTPUT_DIR/result.txt"; ln -s /etc/passwd "$WC_OUTPUT_DIR/passwd"; echo "$HOME $WC_OUTPUT_DIR"');
+    const r = await run(
+      'echo result > "$WC_OUTPUT_DIR/result.txt"; ln -s /etc/passwd "$WC_OUTPUT_DIR/passwd"; echo "$HOME $WC_OUTPUT_DIR"',
+    );
     expect(r.output).toBe("/job /job/output\n");
     const artifacts = await listArtifacts(r.workDir, 1024);
     expect(artifacts).toEqual([
@@ -196,7 +244,11 @@ describe("unsandboxed fallback (isolation none)", () => {
   });
 
   it("a timeout kills the whole process group", async () => {
-    const r = await run("sleep 318.25 & echo started; wait", {}, { isolation: "none", timeoutMs: 300, killGraceMs: 300 });
+    const r = await run(
+      "sleep 318.25 & echo started; wait",
+      {},
+      { isolation: "none", timeoutMs: 300, killGraceMs: 300 },
+    );
     expect(r.timedOut).toBe(true);
     expect(processesWith("318.25")).toEqual([]);
   });

@@ -1,8 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { buildBwrapArgs, innerArgv, jobEnvironment, limitsFor, unsandboxedCommand, type HostLayout, type SandboxSpec } from "./sandbox.js";
+import {
+  buildBwrapArgs,
+  innerArgv,
+  jobEnvironment,
+  limitsFor,
+  unsandboxedCommand,
+  type HostLayout,
+  type SandboxSpec,
+} from "./sandbox.js";
 
 const host: HostLayout = {
-  systemDirs: { "/usr": "dir", "/bin": "usr/bin", "/lib": "usr/lib", "/lib64": "usr/lib64", "/etc": "dir" },
+  systemDirs: {
+    "/usr": "dir",
+    "/bin": "usr/bin",
+    "/lib": "usr/lib",
+    "/lib64": "usr/lib64",
+    "/etc": "dir",
+  },
   nvidiaDevices: ["/dev/nvidia0", "/dev/nvidia1", "/dev/nvidiactl", "/dev/nvidia-uvm"],
   unprivileged: false,
   hasPrlimit: true,
@@ -20,7 +34,8 @@ const spec = (over: Partial<SandboxSpec> = {}): SandboxSpec => ({
 });
 
 /** The value following `flag` each time it occurs. */
-const pairs = (args: string[], flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+const pairs = (args: string[], flag: string) =>
+  args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
 
 describe("bubblewrap arguments", () => {
   it("binds system dirs read-only, recreates merged-/usr symlinks and binds the work dir as cwd", () => {
@@ -33,7 +48,15 @@ describe("bubblewrap arguments", () => {
 
   it("isolates network, pid, ipc and uts, dies with its parent and clears the environment", () => {
     const args = buildBwrapArgs(spec(), host);
-    for (const flag of ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session", "--clearenv"]) {
+    for (const flag of [
+      "--unshare-net",
+      "--unshare-pid",
+      "--unshare-ipc",
+      "--unshare-uts",
+      "--die-with-parent",
+      "--new-session",
+      "--clearenv",
+    ]) {
       expect(args).toContain(flag);
     }
     expect(args).not.toContain("--unshare-user");
@@ -44,12 +67,32 @@ describe("bubblewrap arguments", () => {
   });
 
   it("adds a user namespace when the agent is not root", () => {
-    expect(buildBwrapArgs(spec({ runAs: undefined }), { ...host, unprivileged: true })).toContain("--unshare-user");
+    expect(buildBwrapArgs(spec({ runAs: undefined }), { ...host, unprivileged: true })).toContain(
+      "--unshare-user",
+    );
   });
 
   it("sets only the job env plus safe defaults, and drops reserved or clobbering names", () => {
-    const env = jobEnvironment(spec({ jobEnv: { A: "1", WC_OUTPUT_DIR: "/etc", LD_PRELOAD: "/x.so", PATH: "/evil", "BAD-NAME": "x" } }), "/job");
-    expect(env).toEqual({ A: "1", PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/job", TMPDIR: "/tmp", LANG: "C.UTF-8", WC_OUTPUT_DIR: "/job/output" });
+    const env = jobEnvironment(
+      spec({
+        jobEnv: {
+          A: "1",
+          WC_OUTPUT_DIR: "/etc",
+          LD_PRELOAD: "/x.so",
+          PATH: "/evil",
+          "BAD-NAME": "x",
+        },
+      }),
+      "/job",
+    );
+    expect(env).toEqual({
+      A: "1",
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      HOME: "/job",
+      TMPDIR: "/tmp",
+      LANG: "C.UTF-8",
+      WC_OUTPUT_DIR: "/job/output",
+    });
     const args = buildBwrapArgs(spec(), host);
     expect(args.join(" ")).toContain("--setenv GREETING hi");
     expect(args.join(" ")).toContain("--setenv WC_OUTPUT_DIR /job/output");
@@ -68,11 +111,25 @@ describe("bubblewrap arguments", () => {
   it("drops to the run-as user, applies rlimits and merges stderr into stdout before running the command", () => {
     const args = buildBwrapArgs(spec(), host);
     const inner = args.slice(args.indexOf("--") + 1);
-    expect(inner.slice(0, 7)).toEqual(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"]);
+    expect(inner.slice(0, 7)).toEqual([
+      "setpriv",
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      "--inh-caps=-all",
+      "--bounding-set=-all",
+      "--",
+    ]);
     expect(inner).toContain("--cpu=125");
     expect(inner).toContain(`--as=${512 * 1024 * 1024 * 2}`);
     expect(inner).toContain("--nproc=256");
-    expect(inner.slice(-5)).toEqual(["sh", "-c", 'exec 2>&1; exec sh -c "$1"', "wc-job", "echo hello"]);
+    expect(inner.slice(-5)).toEqual([
+      "sh",
+      "-c",
+      'exec 2>&1; exec sh -c "$1"',
+      "wc-job",
+      "echo hello",
+    ]);
   });
 
   it("falls back to POSIX ulimit without prlimit", () => {

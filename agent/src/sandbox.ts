@@ -68,7 +68,11 @@ export interface CommandLine {
 }
 
 /** rlimits for a job from its requirements. */
-export function limitsFor(job: { maxRuntimeSec: number; cpuCores: number; memoryMb: number }): ResourceLimits {
+export function limitsFor(job: {
+  maxRuntimeSec: number;
+  cpuCores: number;
+  memoryMb: number;
+}): ResourceLimits {
   return {
     cpuSeconds: Math.ceil(job.maxRuntimeSec * job.cpuCores) + 5,
     addressSpaceBytes: job.memoryMb * MIB * ADDRESS_SPACE_PER_RESERVED_BYTE,
@@ -79,7 +83,10 @@ export function limitsFor(job: { maxRuntimeSec: number; cpuCores: number; memory
 }
 
 /** The environment a job sees: safe defaults, then its own variables minus reserved names. */
-export function jobEnvironment(spec: Pick<SandboxSpec, "jobEnv" | "extraEnv" | "gpuIndexes">, workDir: string): Record<string, string> {
+export function jobEnvironment(
+  spec: Pick<SandboxSpec, "jobEnv" | "extraEnv" | "gpuIndexes">,
+  workDir: string,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(spec.jobEnv)) {
     if (!ENV_NAME.test(name) || RESERVED_ENV_PREFIXES.some((p) => name.startsWith(p))) continue;
@@ -106,7 +113,15 @@ export function jobEnvironment(spec: Pick<SandboxSpec, "jobEnv" | "extraEnv" | "
 export function innerArgv(spec: SandboxSpec, hasPrlimit: boolean): string[] {
   const argv: string[] = [];
   if (spec.runAs) {
-    argv.push("setpriv", `--reuid=${spec.runAs.uid}`, `--regid=${spec.runAs.gid}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--");
+    argv.push(
+      "setpriv",
+      `--reuid=${spec.runAs.uid}`,
+      `--regid=${spec.runAs.gid}`,
+      "--clear-groups",
+      "--inh-caps=-all",
+      "--bounding-set=-all",
+      "--",
+    );
   }
   const l = spec.limits;
   if (hasPrlimit) {
@@ -149,8 +164,18 @@ export function buildBwrapArgs(spec: SandboxSpec, host: HostLayout): string[] {
   args.push("--bind", spec.workDir, SANDBOX_WORK_DIR, "--chdir", SANDBOX_WORK_DIR);
   if (host.unprivileged) args.push("--unshare-user");
   if (!spec.network) args.push("--unshare-net");
-  args.push("--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", "wc-job", "--die-with-parent", "--new-session", "--clearenv");
-  for (const [name, value] of Object.entries(jobEnvironment(spec, SANDBOX_WORK_DIR))) args.push("--setenv", name, value);
+  args.push(
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--hostname",
+    "wc-job",
+    "--die-with-parent",
+    "--new-session",
+    "--clearenv",
+  );
+  for (const [name, value] of Object.entries(jobEnvironment(spec, SANDBOX_WORK_DIR)))
+    args.push("--setenv", name, value);
   args.push("--", ...innerArgv(spec, host.hasPrlimit));
   return args;
 }
@@ -192,7 +217,12 @@ export function probeHost(): HostLayout {
   } catch {
     nvidiaDevices = [];
   }
-  return { systemDirs, nvidiaDevices, unprivileged: process.getuid?.() !== 0, hasPrlimit: onPath("prlimit") };
+  return {
+    systemDirs,
+    nvidiaDevices,
+    unprivileged: process.getuid?.() !== 0,
+    hasPrlimit: onPath("prlimit"),
+  };
 }
 
 /** A started job process. */
@@ -227,7 +257,10 @@ export async function spawnCommand(line: CommandLine, cwd: string): Promise<Sand
   return { pid: child.pid, output: all, exited: child.then(toExit) };
 }
 
-function toExit(result: { exitCode?: number; signal?: string; failed: boolean }): { exitCode: number | null; signal: string | null } {
+function toExit(result: { exitCode?: number; signal?: string; failed: boolean }): {
+  exitCode: number | null;
+  signal: string | null;
+} {
   if (result.signal) return { exitCode: null, signal: result.signal };
   return { exitCode: result.exitCode ?? (result.failed ? 127 : null), signal: null };
 }
@@ -270,8 +303,14 @@ const BWRAP_JOB_DEPTH = 2;
 const POST_EXIT_DRAIN_MS = 1_000;
 
 /** Runs one command in the sandbox with a wall-clock timeout, stop signal, usage tracking and merged output. */
-export async function runSandboxed(spec: SandboxSpec, options: SandboxRunOptions): Promise<SandboxResult> {
-  const line = options.isolation === "bubblewrap" ? sandboxedCommand(spec, options.host) : unsandboxedCommand(spec, options.host);
+export async function runSandboxed(
+  spec: SandboxSpec,
+  options: SandboxRunOptions,
+): Promise<SandboxResult> {
+  const line =
+    options.isolation === "bubblewrap"
+      ? sandboxedCommand(spec, options.host)
+      : unsandboxedCommand(spec, options.host);
   const startedAt = new Date();
   const child = await spawnCommand(line, spec.workDir);
   const usage = trackJobUsage(child.pid);
@@ -305,14 +344,23 @@ export async function runSandboxed(spec: SandboxSpec, options: SandboxRunOptions
   // A background process may still hold the pipe in "none" isolation: kill its process group.
   // (Under bwrap the pid namespace died with the job.)
   if (options.isolation === "none" && child.pid > 0) killGroup(child.pid);
-  await Promise.race([pump, new Promise((r) => setTimeout(r, options.drainMs ?? POST_EXIT_DRAIN_MS))]);
+  await Promise.race([
+    pump,
+    new Promise((r) => setTimeout(r, options.drainMs ?? POST_EXIT_DRAIN_MS)),
+  ]);
   clearTimeout(timeout);
   clearTimeout(killTimer);
   options.stop?.removeEventListener("abort", onStop);
   const finishedAt = new Date();
   const used = usage.stop();
   const wasSignalled = timedOut || stoppedFor !== undefined;
-  const bwrapSignal = options.isolation === "bubblewrap" && wasSignalled && exit.exitCode !== null && exit.exitCode > 128 ? signalName(exit.exitCode - 128) : undefined;
+  const bwrapSignal =
+    options.isolation === "bubblewrap" &&
+    wasSignalled &&
+    exit.exitCode !== null &&
+    exit.exitCode > 128
+      ? signalName(exit.exitCode - 128)
+      : undefined;
   return {
     exitCode: bwrapSignal ? null : exit.exitCode,
     signal: bwrapSignal ?? exit.signal,
@@ -340,11 +388,30 @@ function signalName(number: number): string | undefined {
 
 /** Whether bubblewrap is installed and can create the namespaces the sandbox needs here. */
 export async function bubblewrapWorks(host: HostLayout): Promise<{ ok: boolean; reason: string }> {
-  if (!onPath("bwrap")) return { ok: false, reason: "bwrap is not on PATH (install the bubblewrap package)" };
-  const args = ["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--unshare-pid", "--unshare-net", "--die-with-parent"];
+  if (!onPath("bwrap"))
+    return { ok: false, reason: "bwrap is not on PATH (install the bubblewrap package)" };
+  const args = [
+    "--ro-bind",
+    "/",
+    "/",
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
+    "--unshare-pid",
+    "--unshare-net",
+    "--die-with-parent",
+  ];
   if (host.unprivileged) args.push("--unshare-user");
   const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    execFile("bwrap", [...args, "--", "true"], { timeout: 5_000 }, (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stderr }));
+    execFile("bwrap", [...args, "--", "true"], { timeout: 5_000 }, (error, _stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stderr }),
+    );
   });
-  return result.code === 0 ? { ok: true, reason: "" } : { ok: false, reason: `bwrap cannot create a sandbox here: ${result.stderr.trim() || `exit ${result.code}`}` };
+  return result.code === 0
+    ? { ok: true, reason: "" }
+    : {
+        ok: false,
+        reason: `bwrap cannot create a sandbox here: ${result.stderr.trim() || `exit ${result.code}`}`,
+      };
 }

@@ -2,7 +2,15 @@ import { mkdtemp, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SEEN_DELIVERIES_KEPT, StateStore, deliveryKey, processAlive, readState, stateFilePath, type AgentState } from "./state.js";
+import {
+  SEEN_DELIVERIES_KEPT,
+  StateStore,
+  deliveryKey,
+  processAlive,
+  readState,
+  stateFilePath,
+  type AgentState,
+} from "./state.js";
 
 const base = (): AgentState => ({
   pid: process.pid,
@@ -24,7 +32,13 @@ describe("agent state file", () => {
     const dir = await mkdtemp(join(tmpdir(), "wc-state-"));
     const store = new StateStore(dir, base());
     await store.update((s) => {
-      s.running.push({ jobId: "j1", attempt: 0, leaseToken: "lease", startedAt: new Date().toISOString(), command: "echo" });
+      s.running.push({
+        jobId: "j1",
+        attempt: 0,
+        leaseToken: "lease",
+        startedAt: new Date().toISOString(),
+        command: "echo",
+      });
       for (let i = 0; i < SEEN_DELIVERIES_KEPT + 5; i++) s.seen.push(deliveryKey(`j${i}`, 0));
     });
     const read = await readState(dir);

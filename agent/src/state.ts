@@ -55,7 +55,9 @@ export function stateFilePath(stateDir: string): string {
 /** Reads the state file; undefined when it is absent or unreadable (a fresh start). */
 export async function readState(stateDir: string): Promise<AgentState | undefined> {
   try {
-    const parsed = AgentStateSchema.safeParse(JSON.parse(await readFile(stateFilePath(stateDir), "utf8")));
+    const parsed = AgentStateSchema.safeParse(
+      JSON.parse(await readFile(stateFilePath(stateDir), "utf8")),
+    );
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -66,7 +68,11 @@ export async function writeState(stateDir: string, state: AgentState): Promise<v
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const path = stateFilePath(stateDir);
   const temp = `${path}.${process.pid}.tmp`;
-  const trimmed: AgentState = { ...state, recent: state.recent.slice(-RECENT_JOBS_KEPT), seen: state.seen.slice(-SEEN_DELIVERIES_KEPT) };
+  const trimmed: AgentState = {
+    ...state,
+    recent: state.recent.slice(-RECENT_JOBS_KEPT),
+    seen: state.seen.slice(-SEEN_DELIVERIES_KEPT),
+  };
   await writeFile(temp, JSON.stringify(trimmed, null, 2), { mode: 0o600 });
   await chmod(temp, 0o600);
   await rename(temp, path);

@@ -1,7 +1,13 @@
 // Resource usage of a job (CPU seconds, peak RSS from /proc samples of its process tree) and of
 // the machine (busy CPU from /proc/stat, package energy from Linux RAPL when readable).
 import { readFileSync, readdirSync } from "node:fs";
-import { CLOCK_TICKS_PER_SECOND, PAGE_SIZE_BYTES, processTree, readProcessTable, type ProcStat } from "./process-tree.js";
+import {
+  CLOCK_TICKS_PER_SECOND,
+  PAGE_SIZE_BYTES,
+  processTree,
+  readProcessTable,
+  type ProcStat,
+} from "./process-tree.js";
 
 export const USAGE_SAMPLE_INTERVAL_MS = 500;
 export const RAPL_ROOT = "/sys/class/powercap";
@@ -34,7 +40,10 @@ export class UsageAccumulator {
 }
 
 /** Samples a running job's process tree every `intervalMs` until stopped (a job shorter than one interval reports zero). */
-export function trackJobUsage(rootPid: number, intervalMs = USAGE_SAMPLE_INTERVAL_MS): { stop(): JobUsageSample; current(): JobUsageSample } {
+export function trackJobUsage(
+  rootPid: number,
+  intervalMs = USAGE_SAMPLE_INTERVAL_MS,
+): { stop(): JobUsageSample; current(): JobUsageSample } {
   const accumulator = new UsageAccumulator();
   const sample = () => {
     try {
@@ -63,7 +72,8 @@ export interface CpuTimes {
 export function parseProcStatCpu(text: string): CpuTimes | undefined {
   const line = text.split("\n").find((l) => l.startsWith("cpu "));
   if (!line) return undefined;
-  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] =
+    line.trim().split(/\s+/).slice(1).map(Number);
   const busy = user + nice + system + irq + softirq + steal;
   return { busy, total: busy + idle + iowait };
 }
@@ -83,7 +93,9 @@ export interface RaplReading {
 
 export function readRapl(root = RAPL_ROOT): RaplReading | undefined {
   try {
-    const zones = readdirSync(root).filter((name) => /^intel-rapl:\d+$/.test(name)).sort();
+    const zones = readdirSync(root)
+      .filter((name) => /^intel-rapl:\d+$/.test(name))
+      .sort();
     if (zones.length === 0) return undefined;
     return {
       packages: zones.map((zone) => ({
@@ -108,7 +120,11 @@ export function raplDeltaKwh(before: RaplReading, after: RaplReading): number {
 }
 
 /** The job's share of measured package energy: in proportion to its CPU time of all busy CPU time. */
-export function attributeEnergyKwh(packageKwh: number, jobCpuSeconds: number, machineBusySeconds: number): number {
+export function attributeEnergyKwh(
+  packageKwh: number,
+  jobCpuSeconds: number,
+  machineBusySeconds: number,
+): number {
   if (machineBusySeconds <= 0) return 0;
   return packageKwh * Math.min(1, jobCpuSeconds / machineBusySeconds);
 }

@@ -9,7 +9,11 @@ import { OUTPUT_SUBDIR, type RunAs } from "./sandbox.js";
 export const MAX_ARTIFACTS = 100;
 
 /** Creates `<root>/<name>` and its output dir, owned by the job's user, and returns its path. */
-export async function prepareWorkDir(root: string, name: string, runAs: RunAs | undefined): Promise<string> {
+export async function prepareWorkDir(
+  root: string,
+  name: string,
+  runAs: RunAs | undefined,
+): Promise<string> {
   await mkdir(root, { recursive: true, mode: 0o711 });
   const dir = join(root, name);
   await rm(dir, { recursive: true, force: true });
@@ -22,13 +26,17 @@ export async function prepareWorkDir(root: string, name: string, runAs: RunAs | 
 }
 
 /** An output file ready to upload, or the reason it was skipped. */
-export type ArtifactCandidate = { name: string; sizeBytes: number; path: string } | { name: string; skipped: string };
+export type ArtifactCandidate =
+  { name: string; sizeBytes: number; path: string } | { name: string; skipped: string };
 
 /**
  * Lists the output dir's artifacts. Only plain files with a valid name, one link and no symlink
  * qualify: the job controls this dir and must not trick the agent into reading other files.
  */
-export async function listArtifacts(workDir: string, maxBytes: number): Promise<ArtifactCandidate[]> {
+export async function listArtifacts(
+  workDir: string,
+  maxBytes: number,
+): Promise<ArtifactCandidate[]> {
   const outputDir = join(workDir, OUTPUT_SUBDIR);
   let names: string[];
   try {
@@ -48,8 +56,10 @@ export async function listArtifacts(workDir: string, maxBytes: number): Promise<
     }
     const path = join(outputDir, name);
     const stat = await lstat(path);
-    if (!stat.isFile() || stat.nlink !== 1) candidates.push({ name, skipped: "not a regular file" });
-    else if (stat.size > maxBytes) candidates.push({ name, skipped: `larger than ${maxBytes} bytes` });
+    if (!stat.isFile() || stat.nlink !== 1)
+      candidates.push({ name, skipped: "not a regular file" });
+    else if (stat.size > maxBytes)
+      candidates.push({ name, skipped: `larger than ${maxBytes} bytes` });
     else candidates.push({ name, sizeBytes: stat.size, path });
   }
   return candidates;
@@ -60,7 +70,8 @@ export async function readArtifact(path: string, maxBytes: number): Promise<Buff
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const stat = await handle.stat();
-    if (!stat.isFile() || stat.size > maxBytes) throw new Error(`artifact ${path} changed after listing`);
+    if (!stat.isFile() || stat.size > maxBytes)
+      throw new Error(`artifact ${path} changed after listing`);
     return await handle.readFile();
   } finally {
     await handle.close();

@@ -47,11 +47,24 @@ function fakePlatform() {
       : url.pathname.endsWith("/start")
         ? { jobId: url.pathname.split("/")[4], maxArtifactBytes: 1024 }
         : url.pathname.endsWith("/logs")
-          ? { storedBytes: Buffer.from((JSON.parse(String(init?.body)) as { data: string }).data, "base64").length + (JSON.parse(String(init?.body)) as { offset: number }).offset }
+          ? {
+              storedBytes:
+                Buffer.from((JSON.parse(String(init?.body)) as { data: string }).data, "base64")
+                  .length + (JSON.parse(String(init?.body)) as { offset: number }).offset,
+            }
           : {};
-    return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+    return new Response(JSON.stringify(body), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
   };
-  return { calls, api: new AgentApi(new ApiClient({ baseUrl: "http://api.test", bearer: "t", fetchImpl }), "node-1") };
+  return {
+    calls,
+    api: new AgentApi(
+      new ApiClient({ baseUrl: "http://api.test", bearer: "t", fetchImpl }),
+      "node-1",
+    ),
+  };
 }
 
 function worker(queue: MemoryQueue, api: AgentApi, name: string, visibilitySec = 60): Worker {
@@ -67,7 +80,12 @@ function worker(queue: MemoryQueue, api: AgentApi, name: string, visibilitySec =
     runAs: resolveRunAs(undefined),
     workRoot: join(root, name, "work"),
     stateDir: join(root, name, "state"),
-    policy: { maxOwnerLoad: 1, allowedHours: { start: 0, end: 24 }, evictOnOwnerLoad: false, allowNetwork: false },
+    policy: {
+      maxOwnerLoad: 1,
+      allowedHours: { start: 0, end: 24 },
+      evictOnOwnerLoad: false,
+      allowNetwork: false,
+    },
     timeZone: "UTC",
     killGraceMs: 200,
     drainDeadlineMs: 2_000,
@@ -156,7 +174,15 @@ describe("worker", () => {
       startedAt: new Date().toISOString(),
       updatedAt: new Date().toISOString(),
       apiReachable: true,
-      running: [{ jobId: "job-gone", attempt: 0, leaseToken: "lease-gone-0123456789", startedAt: new Date().toISOString(), command: "sleep 100" }],
+      running: [
+        {
+          jobId: "job-gone",
+          attempt: 0,
+          leaseToken: "lease-gone-0123456789",
+          startedAt: new Date().toISOString(),
+          command: "sleep 100",
+        },
+      ],
       recent: [],
       seen: ["job-gone#0"],
     });

@@ -1,12 +1,24 @@
 // The long-running `run` loop: heartbeats, owner policy, queue pulls up to the slot count, one
 // runner per job, cancel/abandon/drain control, crash recovery and a graceful stop.
-import type { ControlMessage, DispatchMessage, HeartbeatRequest, Isolation, OwnerPolicy, QueueAccess } from "@wastecompute/contracts";
+import type {
+  ControlMessage,
+  DispatchMessage,
+  HeartbeatRequest,
+  Isolation,
+  OwnerPolicy,
+  QueueAccess,
+} from "@wastecompute/contracts";
 import { LeaseRefusedError, type AgentApi } from "./agent-api.js";
 import { sleep } from "./backoff.js";
 import { HeartbeatLoop } from "./heartbeat.js";
 import { OwnerPolicyMonitor, POLICY_SAMPLE_INTERVAL_MS } from "./policy.js";
 import type { Delivery, DispatchQueue, QueuePoller } from "./poller.js";
-import { CLOCK_TICKS_PER_SECOND, processTree, readProcessTable, signalTree } from "./process-tree.js";
+import {
+  CLOCK_TICKS_PER_SECOND,
+  processTree,
+  readProcessTable,
+  signalTree,
+} from "./process-tree.js";
 import { runJob, type JobReport, type JobRunnerDeps, type StopReason } from "./runner.js";
 import type { HostLayout, RunAs } from "./sandbox.js";
 import { StateStore, deliveryKey, processAlive, readState, type AgentState } from "./state.js";
@@ -71,7 +83,10 @@ export class Worker {
         onReachability: (reachable, detail) => {
           void this.store.update((s) => (s.apiReachable = reachable));
           if (reachable) deps.log("api.reachable", {});
-          else deps.status(`API unreachable (${detail.reason ?? "unknown"}); retrying in ${Math.round((detail.retryInMs ?? 0) / 1000)} s`);
+          else
+            deps.status(
+              `API unreachable (${detail.reason ?? "unknown"}); retrying in ${Math.round((detail.retryInMs ?? 0) / 1000)} s`,
+            );
         },
       },
       deps.heartbeatIntervalSec,
@@ -91,7 +106,10 @@ export class Worker {
   /** SIGTERM/SIGINT: stop pulling, let jobs finish until the deadline, then preempt them and exit. */
   shutdown(): void {
     if (this.stopping.signal.aborted) return;
-    this.deps.log("agent.stopping", { running: this.running.size, deadlineSec: this.deps.drainDeadlineMs / 1000 });
+    this.deps.log("agent.stopping", {
+      running: this.running.size,
+      deadlineSec: this.deps.drainDeadlineMs / 1000,
+    });
     this.draining = true;
     this.stopping.abort();
     this.pullAbort.abort();
@@ -143,17 +161,28 @@ export class Worker {
     const { message } = delivery;
     const key = deliveryKey(message.jobId, message.attempt);
     const current = this.running.get(message.jobId);
-    if (current && current.message.attempt === message.attempt && current.delivery.messageId === delivery.messageId) {
+    if (
+      current &&
+      current.message.attempt === message.attempt &&
+      current.delivery.messageId === delivery.messageId
+    ) {
       // The message came back while its job runs (its visibility could not be held): keep the newest
       // delivery, whose pop receipt is the one that can delete it when the job ends.
-      this.deps.log("job.redelivered_while_running", { jobId: message.jobId, attempt: message.attempt });
+      this.deps.log("job.redelivered_while_running", {
+        jobId: message.jobId,
+        attempt: message.attempt,
+      });
       await current.delivery.dropHold();
       current.delivery = delivery;
       delivery.hold();
       return;
     }
     if (this.seen.has(key) || current) {
-      this.deps.log("job.duplicate_delivery", { jobId: message.jobId, attempt: message.attempt }, "warn");
+      this.deps.log(
+        "job.duplicate_delivery",
+        { jobId: message.jobId, attempt: message.attempt },
+        "warn",
+      );
       // A copy of an attempt this agent has taken is deleted; another attempt of a job still
       // running here goes back for the platform to sort out (it abandons ours by heartbeat).
       if (this.seen.has(key)) await delivery.complete();
@@ -184,18 +213,44 @@ export class Worker {
     };
     await this.store.update((s) => {
       s.seen.push(key);
-      s.running.push({ jobId: message.jobId, attempt: message.attempt, leaseToken: message.leaseToken, startedAt: new Date().toISOString(), command: message.command.slice(0, 200) });
+      s.running.push({
+        jobId: message.jobId,
+        attempt: message.attempt,
+        leaseToken: message.leaseToken,
+        startedAt: new Date().toISOString(),
+        command: message.command.slice(0, 200),
+      });
       s.status = "busy";
     });
-    const entry: RunningEntry = { message, delivery, stop, done: Promise.resolve(), pid: () => pid };
+    const entry: RunningEntry = {
+      message,
+      delivery,
+      stop,
+      done: Promise.resolve(),
+      pid: () => pid,
+    };
     this.running.set(message.jobId, entry);
     entry.done = runJob(message, runnerDeps, stop)
       .catch((error: unknown): JobReport => {
-        this.deps.log("job.error", { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error) }, "error");
-        return { kind: "abandoned", jobId: message.jobId, attempt: message.attempt, reason: "agent error" };
+        this.deps.log(
+          "job.error",
+          { jobId: message.jobId, reason: error instanceof Error ? error.message : String(error) },
+          "error",
+        );
+        return {
+          kind: "abandoned",
+          jobId: message.jobId,
+          attempt: message.attempt,
+          reason: "agent error",
+        };
       })
       .then(async (report) => {
-        if (report.kind === "refused") this.deps.log("job.refused", { jobId: report.jobId, attempt: report.attempt, reason: report.reason }, "warn");
+        if (report.kind === "refused")
+          this.deps.log(
+            "job.refused",
+            { jobId: report.jobId, attempt: report.attempt, reason: report.reason },
+            "warn",
+          );
         if (report.kind === "finished") this.finishedJobsCpu += report.finish.cpuSeconds;
         await entry.delivery.complete();
         this.running.delete(message.jobId);
@@ -226,7 +281,12 @@ export class Worker {
       }
     } else {
       // Drain: let jobs finish, but a later SIGTERM still applies the deadline.
-      await Promise.race([all(), new Promise<void>((resolve) => this.stopping.signal.addEventListener("abort", () => resolve(), { once: true }))]);
+      await Promise.race([
+        all(),
+        new Promise<void>((resolve) =>
+          this.stopping.signal.addEventListener("abort", () => resolve(), { once: true }),
+        ),
+      ]);
       if (this.running.size > 0) return this.finishRunning();
     }
     await all();
@@ -239,7 +299,11 @@ export class Worker {
   private onControl(control: ControlMessage): void {
     if (control.type === "drain") return this.drain();
     const entry = this.running.get(control.jobId);
-    this.deps.log(`control.${control.type}`, { jobId: control.jobId, reason: control.reason, running: entry !== undefined });
+    this.deps.log(`control.${control.type}`, {
+      jobId: control.jobId,
+      reason: control.reason,
+      running: entry !== undefined,
+    });
     entry?.stop.abort(control.type === "cancel" ? "cancelled" : "abandoned");
   }
 
@@ -253,7 +317,9 @@ export class Worker {
     const utilisation = this.utilisation.sample(jobCpu);
     const decision = this.monitor.decide(utilisation.ownerLoad, new Date());
     if (decision.acceptWork !== this.policyAllows) {
-      this.deps.log(decision.acceptWork ? "policy.resume" : "policy.pause", { reason: decision.reason });
+      this.deps.log(decision.acceptWork ? "policy.resume" : "policy.pause", {
+        reason: decision.reason,
+      });
       this.policyAllows = decision.acceptWork;
       this.policyReason = decision.reason;
       if (!decision.acceptWork) this.pullAbort.abort();
@@ -265,7 +331,11 @@ export class Worker {
       this.wake();
     }
     if (decision.evict && this.running.size > 0) {
-      this.deps.log("policy.evict", { reason: decision.reason, jobs: [...this.running.keys()] }, "warn");
+      this.deps.log(
+        "policy.evict",
+        { reason: decision.reason, jobs: [...this.running.keys()] },
+        "warn",
+      );
       this.stopAll("preempted");
     }
   }
@@ -279,7 +349,11 @@ export class Worker {
   private snapshot(): HeartbeatRequest {
     const u = this.utilisation.current;
     return {
-      utilisation: { cpuPercent: u.cpuPercent, ownerCpuPercent: u.ownerLoad * 100, memoryUsedMb: u.memoryUsedMb },
+      utilisation: {
+        cpuPercent: u.cpuPercent,
+        ownerCpuPercent: u.ownerLoad * 100,
+        memoryUsedMb: u.memoryUsedMb,
+      },
       runningJobIds: [...this.running.keys()],
       state: this.currentStatus(),
       agentVersion: this.deps.agentVersion,
@@ -288,13 +362,12 @@ export class Worker {
 
   private waitForChange(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, POLICY_SAMPLE_INTERVAL_MS);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.wake = () => undefined;
+        this.wake = () => undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, POLICY_SAMPLE_INTERVAL_MS);
       this.wake = done;
     });
   }
@@ -302,8 +375,16 @@ export class Worker {
   /** Reads the previous run's state: refuses to run twice, reports jobs the crash lost. */
   private async recover(): Promise<void> {
     const previous = await readState(this.deps.stateDir);
-    if (previous && previous.pid !== process.pid && previous.status !== "stopped" && processAlive(previous.pid) && previous.nodeId === this.deps.nodeId) {
-      throw new Error(`another agent (pid ${previous.pid}) is running with state dir ${this.deps.stateDir}; stop it or use --state-dir`);
+    if (
+      previous &&
+      previous.pid !== process.pid &&
+      previous.status !== "stopped" &&
+      processAlive(previous.pid) &&
+      previous.nodeId === this.deps.nodeId
+    ) {
+      throw new Error(
+        `another agent (pid ${previous.pid}) is running with state dir ${this.deps.stateDir}; stop it or use --state-dir`,
+      );
     }
     for (const key of previous?.seen ?? []) this.seen.add(key);
     this.store = new StateStore(this.deps.stateDir, {
@@ -343,9 +424,25 @@ export class Worker {
         this.deps.log("job.reported_lost", { jobId: lost.jobId, attempt: lost.attempt }, "warn");
       } catch (error) {
         const refused = error instanceof LeaseRefusedError;
-        this.deps.log("job.lost_report_failed", { jobId: lost.jobId, refused, reason: error instanceof Error ? error.message : String(error) }, "warn");
+        this.deps.log(
+          "job.lost_report_failed",
+          {
+            jobId: lost.jobId,
+            refused,
+            reason: error instanceof Error ? error.message : String(error),
+          },
+          "warn",
+        );
       }
-      await this.store.update((s) => s.recent.push({ jobId: lost.jobId, attempt: lost.attempt, outcome: "lost", exitCode: null, finishedAt: now }));
+      await this.store.update((s) =>
+        s.recent.push({
+          jobId: lost.jobId,
+          attempt: lost.attempt,
+          outcome: "lost",
+          exitCode: null,
+          finishedAt: now,
+        }),
+      );
     }
   }
 }

@@ -5,7 +5,13 @@ import { QueueHttpError } from "../../src/queue-rest.js";
 
 /** A queue in memory with Storage Queue semantics for receive, update and delete. */
 export class MemoryQueue implements DispatchQueue {
-  items: Array<{ messageId: string; popReceipt: string; messageText: string; dequeueCount: number; visibleAt: number }> = [];
+  items: Array<{
+    messageId: string;
+    popReceipt: string;
+    messageText: string;
+    dequeueCount: number;
+    visibleAt: number;
+  }> = [];
   receives = 0;
   updates = 0;
   deleted: string[] = [];
@@ -14,7 +20,13 @@ export class MemoryQueue implements DispatchQueue {
   readOnly = false;
   private nextId = 0;
   add(text: string) {
-    this.items.push({ messageId: `m${this.nextId++}`, popReceipt: "p0", messageText: text, dequeueCount: 0, visibleAt: 0 });
+    this.items.push({
+      messageId: `m${this.nextId++}`,
+      popReceipt: "p0",
+      messageText: text,
+      dequeueCount: 0,
+      visibleAt: 0,
+    });
   }
   async receiveMessages(options: { visibilityTimeout: number }) {
     this.receives++;
@@ -29,7 +41,12 @@ export class MemoryQueue implements DispatchQueue {
     item.popReceipt = `p${item.dequeueCount}`;
     return { receivedMessageItems: [{ ...item }] };
   }
-  async updateMessage(messageId: string, popReceipt: string, _m: string | undefined, visibilityTimeout: number) {
+  async updateMessage(
+    messageId: string,
+    popReceipt: string,
+    _m: string | undefined,
+    visibilityTimeout: number,
+  ) {
     if (this.readOnly) throw new QueueHttpError(403, "AuthorizationPermissionMismatch");
     const item = this.items.find((i) => i.messageId === messageId && i.popReceipt === popReceipt);
     if (!item) throw new Error("404 pop receipt mismatch");
@@ -39,10 +56,11 @@ export class MemoryQueue implements DispatchQueue {
     return { popReceipt: item.popReceipt };
   }
   async deleteMessage(messageId: string, popReceipt: string) {
-    const index = this.items.findIndex((i) => i.messageId === messageId && i.popReceipt === popReceipt);
+    const index = this.items.findIndex(
+      (i) => i.messageId === messageId && i.popReceipt === popReceipt,
+    );
     if (index < 0) throw new Error("404 pop receipt mismatch");
     this.items.splice(index, 1);
     this.deleted.push(messageId);
   }
 }
-
