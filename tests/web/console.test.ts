@@ -106,6 +106,34 @@ describe("console", () => {
   });
 });
 
+describe("keyboard", () => {
+  it("signs in and runs a job with the keyboard alone", async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/dashboard.html`);
+    await page.waitForSelector("input[name=apiKey]:focus");
+    await page.keyboard.type(FIXTURE_KEYS.buyer);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(".console-form");
+    await page.focus("textarea[name=command]");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("value"))).toBe("cpu");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe(
+      "maxRuntimeSec",
+    );
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("SUMMARY");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Execute");
+    await page.keyboard.press("Enter");
+    await waitForTerminalLine(page, /^done$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe("history, detail and invoices", () => {
   it("lists a finished job with its cost, and its detail shows the timeline, artifacts and output", async () => {
     const { page, errors, close } = await buyerPage();
@@ -128,6 +156,40 @@ describe("history, detail and invoices", () => {
     await page.waitForSelector(".artifact-list a");
     await waitForTerminalLine(page, /^done$/, 30_000, ".detail-main");
     await screenshot(page, "job-detail");
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it("filters history by status and pages through it with continuation tokens", async () => {
+    const { page, errors, close } = await buyerPage();
+    const api = `${server.url}/api/jobs`;
+    const headers = {
+      authorization: `Bearer ${FIXTURE_KEYS.buyer}`,
+      "content-type": "application/json",
+    };
+    for (let i = 0; i < 21; i += 1) {
+      const response = await fetch(api, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ command: `echo page-${i}` }),
+      });
+      expect(response.status).toBe(202);
+    }
+    await goTo(page, "#/jobs", "tr[data-job-id]");
+    expect(await page.locator("tr[data-job-id]").count()).toBe(20);
+    expect(await page.textContent(".pager")).toContain("Page 1");
+    await page.click("text=Older →");
+    await page.waitForFunction(() =>
+      document.querySelector(".pager")?.textContent?.includes("Page 2"),
+    );
+    expect(await page.locator("tr[data-job-id]").count()).toBeGreaterThanOrEqual(1);
+    await page.click("text=← Newer");
+    await page.waitForFunction(() =>
+      document.querySelector(".pager")?.textContent?.includes("Page 1"),
+    );
+    await page.selectOption("select[name=status]", "failed");
+    await page.waitForSelector(".empty");
+    expect(await page.textContent(".empty")).toContain("Nothing matches");
     expect(errors).toEqual([]);
     await close();
   });

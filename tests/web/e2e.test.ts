@@ -211,6 +211,19 @@ describe("web app against the local stack", () => {
     await close();
   });
 
+  it("a reload mid-run resumes the terminal without losing or repeating a line", async () => {
+    const { page, errors, close } = await buyerConsole();
+    await submitJob(page, "for i in 1 2 3 4 5 6 7 8; do echo line$i; sleep 0.5; done");
+    await waitForTerminalLine(page, /^line2$/, 60_000);
+    await page.reload();
+    await page.waitForSelector(".console-form");
+    await waitForTerminalLine(page, /── exit 0/, 60_000);
+    const lines = (await terminalLines(page)).filter((l) => /^line\d$/.test(l));
+    expect(lines).toEqual(["line1", "line2", "line3", "line4", "line5", "line6", "line7", "line8"]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it("cancels a long job from the console", async () => {
     const { page, errors, close } = await buyerConsole();
     await submitJob(page, "echo started && sleep 600");

@@ -290,8 +290,16 @@ export function createFixtureApi(): FixtureApi {
         return send(res, 202, materialise(entry, now));
       }
       if (path === "/api/jobs" && method === "GET") {
-        const items = [...jobs.values()].reverse().map((e) => materialise(e, now));
-        return send(res, 200, { items });
+        const wanted = url.searchParams.get("status")?.split(",").filter(Boolean);
+        const all = [...jobs.values()]
+          .reverse()
+          .map((e) => materialise(e, now))
+          .filter((job) => !wanted || wanted.includes(job.status));
+        // The continuation token is simply the index of the next item.
+        const start = Number(url.searchParams.get("continuationToken") ?? 0);
+        const limit = Number(url.searchParams.get("limit") ?? 25);
+        const next = start + limit < all.length ? String(start + limit) : undefined;
+        return send(res, 200, { items: all.slice(start, start + limit), continuationToken: next });
       }
       const jobMatch = /^\/api\/jobs\/([^/]+)(\/logs|\/cancel|\/artifacts)?$/.exec(path);
       if (jobMatch) {
