@@ -22,6 +22,13 @@ function dayToSeconds(day: string): number {
   return Date.parse(`${day.slice(0, 10)}T00:00:00Z`) / 1000;
 }
 
+function xRange(xs: number[]): [number, number] {
+  const first = xs[0] ?? 0;
+  const last = xs.at(-1) ?? first;
+  const pad = first === last ? 3 * DAY_SECONDS : DAY_SECONDS / 2;
+  return [first - pad, last + pad];
+}
+
 export function dailyChart(
   title: string,
   days: string[],
@@ -33,6 +40,7 @@ export function dailyChart(
   element.className = "chart";
   element.setAttribute("role", "img");
   element.setAttribute("aria-label", `${title}, ${days.length} days`);
+  const xs = days.map(dayToSeconds);
   const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
   const plot = new uPlot(
     {
@@ -41,14 +49,9 @@ export function dailyChart(
       cursor: { drag: { x: false, y: false } },
       legend: { live: false },
       scales: {
-        // Half a day of margin each side; a lone day gets a week around it instead of uPlot's years.
-        x: {
-          time: true,
-          range: (_u, min, max) =>
-            max - min < DAY_SECONDS
-              ? [min - 3 * DAY_SECONDS, max + 3 * DAY_SECONDS]
-              : [min - DAY_SECONDS / 2, max + DAY_SECONDS / 2],
-        },
+        // From our own days, half a day of margin each side; a lone day gets a week around it
+        // (uPlot would widen a single timestamp by 86,400,000 s, about three years).
+        x: { time: true, range: () => xRange(xs) },
         // Avoided CO2e can be negative (a job worse than new hardware): keep zero in view either way.
         y: { range: (_u, min, max) => [Math.min(0, min * 1.1), max > 0 ? max * 1.1 : 1] },
       },
@@ -77,7 +80,7 @@ export function dailyChart(
         })),
       ],
     },
-    [days.map(dayToSeconds), ...series.map((s) => s.values)],
+    [xs, ...series.map((s) => s.values)],
     element,
   );
   const observer = new ResizeObserver(([entry]) => {

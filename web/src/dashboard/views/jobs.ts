@@ -127,8 +127,9 @@ export function jobsView(ctx: ViewContext): HTMLElement {
     { type: "button", class: "btn btn-small", onclick: () => load() },
     "Refresh",
   );
+  // Live refresh of the first page, but never under a keyboard user's focus.
   every(ctx, REFRESH_MS, () => {
-    if (tokens.length === 1) load(true);
+    if (tokens.length === 1 && !body.contains(document.activeElement)) load(true);
   });
   load();
 

@@ -205,7 +205,10 @@ export function nodesView(ctx: ViewContext): HTMLElement {
         replaceChildren(body, emptyState("Could not load nodes", describeError(error))),
     );
   };
-  every(ctx, REFRESH_MS, load);
+  // Redrawing the table would drop keyboard focus from a Drain button: wait until it moves on.
+  every(ctx, REFRESH_MS, () => {
+    if (!body.contains(document.activeElement)) load();
+  });
   load();
 
   return h(
