@@ -15,7 +15,7 @@ import {
 } from "./episode.js";
 import { summarizeJson } from "./data-summary.js";
 import { FunctionCatalog } from "./function-catalog.js";
-import type { HistoryEvent } from "./history.js";
+import { isHistoryEvent, type HistoryEvent } from "./history.js";
 import { isTerminal, type InstanceRecord, type ParentLink, type PendingEvent } from "./instance.js";
 import { orchestrationInput } from "./orchestration-input.js";
 import {
@@ -245,11 +245,7 @@ export class DurableEngine {
     const stored = await this.store.readInstance(instanceId);
     if (stored === undefined) return undefined;
     if (!withHistory) return { record: stored.record, history: undefined };
-    const history = await this.store.readHistory(
-      instanceId,
-      stored.record.executionId,
-      stored.record.historyLength,
-    );
+    const history = await this.loadHistory(stored);
     return { record: stored.record, history };
   }
 
@@ -506,11 +502,7 @@ export class DurableEngine {
       this.forget(rt, plan.stale);
       return;
     }
-    rt.history ??= await this.store.readHistory(
-      rt.instanceId,
-      record.executionId,
-      record.historyLength,
-    );
+    rt.history ??= await this.loadHistory(stored);
     const committed = rt.history;
     const outcome = await this.replay(record, committed, plan);
     const result = completeEpisode(plan, outcome, committed);
@@ -530,19 +522,22 @@ export class DurableEngine {
     const consumedInbox = plan.consumed.flatMap((e) =>
       "inboxKey" in e && e.inboxKey !== undefined ? [e.inboxKey] : [],
     );
-    const etag = await this.store.commit({
+    const history = result.continueAsNew !== undefined ? [] : [...committed, ...result.appended];
+    const written = await this.store.commit({
       record: next,
       etag: stored.etag,
       history: {
         executionId: record.executionId,
         startIndex: record.historyLength,
         events: result.appended,
+        all: history,
       },
       deleteInbox: consumedInbox,
       addInbox: carried,
     });
-    rt.stored = { record: next, etag };
-    rt.history = result.continueAsNew !== undefined ? [] : [...committed, ...result.appended];
+    next = written.record;
+    rt.stored = { record: next, etag: written.etag };
+    rt.history = history;
     this.forget(rt, [...plan.consumed, ...plan.stale]);
     for (const key of consumedInbox) rt.inboxKeys.delete(key);
     rt.pending.push(...plan.immediateFailures);
@@ -565,6 +560,19 @@ export class DurableEngine {
     for (const work of [...result.subOrchestrations]) await this.ensureChild(next, work);
     for (const timer of result.timers) this.arm(rt, next.executionId, timer.seq, timer.fireAt);
     if (rt.pending.length > 0) rt.rerun = true;
+  }
+
+  /** The committed history of the stored execution, from the instance row or the history rows. */
+  private async loadHistory(stored: StoredInstance): Promise<HistoryEvent[]> {
+    const { record } = stored;
+    if (!record.historyInline) {
+      return this.store.readHistory(record.instanceId, record.executionId, record.historyLength);
+    }
+    const parsed: unknown = JSON.parse(stored.inlineHistory ?? "[]");
+    return (Array.isArray(parsed) ? parsed.filter(isHistoryEvent) : []).slice(
+      0,
+      record.historyLength,
+    );
   }
 
   /** The episode's clock: now, but never before the previous episode or a timer it delivers. */
@@ -606,21 +614,23 @@ export class DurableEngine {
     for (const control of controls) {
       const stored = rt.stored as StoredInstance;
       const applied = applyControl(stored.record, control.op, control.reason, new Date());
-      const record = applied?.record ?? stored.record;
-      const etag = await this.store.commit({
-        record,
+      const committed = (rt.history ??= await this.loadHistory(stored));
+      const history = [...committed, ...(applied?.appended ?? [])];
+      const written = await this.store.commit({
+        record: applied?.record ?? stored.record,
         etag: stored.etag,
         history: {
           executionId: stored.record.executionId,
           startIndex: stored.record.historyLength,
           events: applied?.appended ?? [],
+          all: history,
         },
         deleteInbox: control.inboxKey === undefined ? [] : [control.inboxKey],
         addInbox: [],
       });
-      rt.stored = { record, etag };
-      if (rt.history !== undefined && applied !== undefined)
-        rt.history = [...rt.history, ...applied.appended];
+      const record = written.record;
+      rt.stored = { record, etag: written.etag };
+      rt.history = history;
       this.forget(rt, [control]);
       if (applied !== undefined)
         this.log.info(`Instance ${record.status}.`, {
@@ -641,18 +651,20 @@ export class DurableEngine {
     rt.pending = [];
     if (keys.length === 0 || rt.stored === undefined) return;
     const stored = rt.stored;
-    const etag = await this.store.commit({
+    const history = (rt.history ??= await this.loadHistory(stored));
+    const written = await this.store.commit({
       record: stored.record,
       etag: stored.etag,
       history: {
         executionId: stored.record.executionId,
         startIndex: stored.record.historyLength,
         events: [],
+        all: history,
       },
       deleteInbox: keys,
       addInbox: [],
     });
-    rt.stored = { record: stored.record, etag };
+    rt.stored = { record: written.record, etag: written.etag };
     for (const key of keys) rt.inboxKeys.delete(key);
   }
 

@@ -473,6 +473,7 @@ export function newExecution(
     nextSeq: 0,
     knownActions: 0,
     historyLength: 0,
+    historyInline: true,
     openTasks: {},
   };
 }

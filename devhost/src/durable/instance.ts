@@ -96,6 +96,8 @@ export interface InstanceRecord {
   knownActions: number;
   /** Committed history events of this execution. */
   historyLength: number;
+  /** Whether the history lives in the instance row (short histories) rather than history rows. */
+  historyInline: boolean;
   openTasks: Record<string, OpenTask>;
   parent?: ParentLink;
 }

@@ -38,6 +38,8 @@ export interface StoredInstance {
   record: InstanceRecord;
   /** Undefined for an instance not written yet: committing it creates the row. */
   etag: string | undefined;
+  /** The history JSON kept in the instance row while `record.historyInline`, as read. */
+  inlineHistory?: string;
 }
 
 export type InboxEvent = Extract<PendingEvent, { kind: "eventRaised" | "control" }> & {
@@ -48,8 +50,16 @@ export interface EpisodeCommit {
   record: InstanceRecord;
   /** The row's etag when read; undefined creates the row (failing if it exists). */
   etag: string | undefined;
-  /** History rows to write: the events of `executionId` from index `startIndex` on. */
-  history: { executionId: string; startIndex: number; events: readonly HistoryEvent[] };
+  /**
+   * The episode's history: `events` of `executionId` appended at `startIndex`, and `all`, the
+   * record's execution's whole history after the commit (what an inline history stores).
+   */
+  history: {
+    executionId: string;
+    startIndex: number;
+    events: readonly HistoryEvent[];
+    all: readonly HistoryEvent[];
+  };
   deleteInbox: readonly string[];
   addInbox: readonly Extract<PendingEvent, { kind: "eventRaised" }>[];
 }
@@ -71,6 +81,9 @@ function statusCode(error: unknown): number | undefined {
 function historyRowKey(executionId: string, index: number): string {
   return `h|${executionId}|${String(index).padStart(8, "0")}`;
 }
+
+/** Histories up to this many characters of JSON stay in the instance row. */
+const INLINE_HISTORY_CHARS = 24_000;
 
 /** Characters of history JSON per row, well inside the 1 MiB entity limit (UTF-16 counted). */
 const HISTORY_ROW_CHARS = 400_000;
@@ -110,6 +123,7 @@ interface EngineState {
   nextSeq: number;
   knownActions: number;
   historyLength: number;
+  historyInline?: boolean;
   openTasks: Record<string, OpenTask>;
   parent?: ParentLink;
 }
@@ -128,6 +142,7 @@ function isEngineState(value: unknown): value is EngineState {
 
 function toInstanceEntity(
   record: InstanceRecord,
+  inlineHistory: string | undefined,
 ): TableEntityProps & { partitionKey: string; rowKey: string } {
   const props: TableEntityProps & { partitionKey: string; rowKey: string } = {
     partitionKey: record.instanceId,
@@ -145,8 +160,10 @@ function toInstanceEntity(
     nextSeq: record.nextSeq,
     knownActions: record.knownActions,
     historyLength: record.historyLength,
+    historyInline: record.historyInline,
     openTasks: record.openTasks,
   };
+  putText(props, "History", inlineHistory);
   if (record.parent !== undefined) state.parent = record.parent;
   putText(props, "State", JSON.stringify(state));
   return props;
@@ -190,7 +207,18 @@ function fromInstanceEntity(
   ) {
     return undefined;
   }
-  return { etag: entity.etag, record: { ...summary, executionId: entity.ExecutionId, ...state } };
+  const stored: StoredInstance = {
+    etag: entity.etag,
+    record: {
+      ...summary,
+      executionId: entity.ExecutionId,
+      ...state,
+      historyInline: state.historyInline === true,
+    },
+  };
+  const inline = getText(entity, "History");
+  if (inline !== undefined) stored.inlineHistory = inline;
+  return stored;
 }
 
 function toInboxEntity(
@@ -333,54 +361,82 @@ export class TaskHubStore {
   }
 
   /**
-   * Commits one episode. History rows are upserts keyed by position, so a commit split across
-   * transactions (over 100 operations) can be retried; the instance row and inbox deletions go
-   * last, together, because they are what makes the episode count.
+   * Commits one episode. A short history lives in the instance row, so most episodes are a single
+   * entity write; a longer one moves to history rows (one per episode, upserts keyed by position,
+   * so a commit split across transactions can be retried). The instance row and inbox deletions
+   * go last, together, because they are what makes the episode count. Returns the new ETag and
+   * the record as written (its history may have moved to rows).
    */
-  async commit(change: EpisodeCommit): Promise<string> {
+  async commit(change: EpisodeCommit): Promise<{ etag: string; record: InstanceRecord }> {
     const pk = change.record.instanceId;
+    let record = change.record;
     const early: TransactionAction[] = [];
-    for (const group of historyGroups(change.history.events, change.history.startIndex)) {
-      const props: TableEntityProps & { partitionKey: string; rowKey: string } = {
-        partitionKey: pk,
-        rowKey: historyRowKey(change.history.executionId, group.start),
-      };
-      putText(props, "Events", group.json);
-      early.push(["upsert", props, "Replace"]);
+    const historyRow = (events: readonly HistoryEvent[], startIndex: number): void => {
+      for (const group of historyGroups(events, startIndex)) {
+        const props: TableEntityProps & { partitionKey: string; rowKey: string } = {
+          partitionKey: pk,
+          rowKey: historyRowKey(record.executionId, group.start),
+        };
+        putText(props, "Events", group.json);
+        early.push(["upsert", props, "Replace"]);
+      }
+    };
+    // After continueAsNew the appended events belong to the old execution, whose history goes.
+    const sameExecution = change.history.executionId === record.executionId;
+    let inlineText: string | undefined;
+    if (record.historyInline) {
+      const all = sameExecution ? change.history.all : [];
+      const text = JSON.stringify(all);
+      if (text.length <= INLINE_HISTORY_CHARS) {
+        inlineText = text;
+      } else {
+        record = { ...record, historyInline: false };
+        historyRow(all, 0);
+      }
+    } else if (sameExecution) {
+      historyRow(change.history.events, change.history.startIndex);
     }
     for (const event of change.addInbox)
       early.push(["create", toInboxEntity(pk, event, inboxRowKey("e"))]);
-    const instance = toInstanceEntity(change.record);
-    const last: TransactionAction[] = [
-      change.etag === undefined
-        ? ["create", instance]
-        : ["update", instance, "Replace", { etag: change.etag }],
-    ];
-    for (const key of change.deleteInbox) last.push(["delete", { partitionKey: pk, rowKey: key }]);
-    const batches: TransactionAction[][] = [];
-    const room = MAX_BATCH - last.length;
-    if (room > 0 && early.length <= room) {
-      batches.push([...early, ...last]);
-    } else {
-      for (let at = 0; at < early.length; at += MAX_BATCH)
-        batches.push(early.slice(at, at + MAX_BATCH));
-      for (let at = 0; at < last.length; at += MAX_BATCH)
-        batches.push(last.slice(at, at + MAX_BATCH));
-    }
-    let etag = "";
-    for (const batch of batches) {
-      try {
+    const instance = toInstanceEntity(record, inlineText);
+    try {
+      if (early.length === 0 && change.deleteInbox.length === 0) {
+        const response =
+          change.etag === undefined
+            ? await this.table.createEntity(instance)
+            : await this.table.updateEntity(instance, "Replace", { etag: change.etag });
+        return { etag: response.etag ?? "", record };
+      }
+      const last: TransactionAction[] = [
+        change.etag === undefined
+          ? ["create", instance]
+          : ["update", instance, "Replace", { etag: change.etag }],
+      ];
+      for (const key of change.deleteInbox)
+        last.push(["delete", { partitionKey: pk, rowKey: key }]);
+      const batches: TransactionAction[][] = [];
+      if (early.length + last.length <= MAX_BATCH) {
+        batches.push([...early, ...last]);
+      } else {
+        for (let at = 0; at < early.length; at += MAX_BATCH)
+          batches.push(early.slice(at, at + MAX_BATCH));
+        for (let at = 0; at < last.length; at += MAX_BATCH)
+          batches.push(last.slice(at, at + MAX_BATCH));
+      }
+      let etag = "";
+      for (const batch of batches) {
         const response = await this.table.submitTransaction(batch);
         etag = response.getResponseForEntity(INSTANCE_ROW)?.etag ?? etag;
-      } catch (error) {
-        const code = statusCode(error);
-        if (code === 412) throw new StaleInstanceError(pk);
-        if (code === 409 && change.etag === undefined)
-          throw new InstanceExistsError(`An instance with ID '${pk}' already exists.`);
-        throw error;
       }
+      return { etag, record };
+    } catch (error) {
+      const code = statusCode(error);
+      if (code === 412) throw new StaleInstanceError(pk);
+      if (code === 409 && change.etag === undefined) {
+        throw new InstanceExistsError(`An instance with ID '${pk}' already exists.`);
+      }
+      throw error;
     }
-    return etag;
   }
 
   /** Deletes every row of an instance. */

@@ -1,5 +1,6 @@
 // Durable Functions on devhost, end to end: the fixture app's orchestrations run through the real
 // durable-functions replay engine against a real Azurite task hub.
+import { odata, TableClient } from "@azure/data-tables";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type RunningAzurite } from "../support/azurite.js";
 import { startDurableHost, type DurableTestHost } from "./support/durable-host.js";
@@ -161,6 +162,23 @@ describe("durable orchestrations on devhost", () => {
     const done = await dh.waitFor(id, ["Completed", "Failed"]);
     // 2 * (1 + ... + 20)
     expect(done).toMatchObject({ runtimeStatus: "Completed", output: 420 });
+  });
+
+  it("keeps a long history in history rows once it outgrows the instance row", async () => {
+    const id = await dh.start("fanOut", 150);
+    const done = await dh.waitFor(id, ["Completed", "Failed"]);
+    // 2 * (1 + ... + 150)
+    expect(done).toMatchObject({ runtimeStatus: "Completed", output: 22_650 });
+    const completed = (done.history ?? []).filter((e) => e.EventType === "TaskCompleted");
+    expect(completed).toHaveLength(150);
+    const table = TableClient.fromConnectionString(azurite.connectionString, "FixtureHub", {
+      allowInsecureConnection: true,
+    });
+    let historyRows = 0;
+    const filter = odata`PartitionKey eq ${id} and RowKey ge ${"h|"} and RowKey lt ${"h}"}`;
+    for await (const row of table.listEntities({ queryOptions: { filter } }))
+      historyRows += row.rowKey === undefined ? 0 : 1;
+    expect(historyRows).toBeGreaterThan(0);
   });
 
   it("shows custom status through the client's getStatus", async () => {
