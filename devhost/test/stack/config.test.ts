@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -127,13 +127,17 @@ describe("stack config validation", () => {
 
   it("reports JSON syntax errors and missing files as one line", async () => {
     const dir = await mkdtemp(join(tmpdir(), "devhost-config-"));
-    await writeFile(join(dir, "bad.json"), "{ nope");
-    await expect(loadStackConfig(join(dir, "bad.json"))).rejects.toThrow(
-      /bad\.json is invalid: not valid JSON/,
-    );
-    await expect(loadStackConfig(join(dir, "absent.json"))).rejects.toThrow(
-      /was not found: create it or pass --config PATH/,
-    );
+    try {
+      await writeFile(join(dir, "bad.json"), "{ nope");
+      await expect(loadStackConfig(join(dir, "bad.json"))).rejects.toThrow(
+        /bad\.json is invalid: not valid JSON/,
+      );
+      await expect(loadStackConfig(join(dir, "absent.json"))).rejects.toThrow(
+        /was not found: create it or pass --config PATH/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("accepts this repository's devhost.stack.json", async () => {

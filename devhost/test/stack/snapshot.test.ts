@@ -1,11 +1,11 @@
 import { CosmosClient } from "@azure/cosmos";
 import { createHttpServer } from "@vercel/cosmosdb-server";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { moveAside } from "../../src/stack/atomic-file.js";
 import {
   readSnapshotFile,
@@ -47,8 +47,15 @@ async function startServer(
   return { store, client };
 }
 
+const tempDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 async function tempFile(): Promise<string> {
-  return join(await mkdtemp(join(tmpdir(), "devhost-snapshot-")), "snapshot.json");
+  const dir = await mkdtemp(join(tmpdir(), "devhost-snapshot-"));
+  tempDirs.push(dir);
+  return join(dir, "snapshot.json");
 }
 
 describe("Cosmos snapshots", () => {

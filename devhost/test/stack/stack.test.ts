@@ -4,11 +4,10 @@ import { CosmosClient } from "@azure/cosmos";
 import { spawn } from "node:child_process";
 import { QueueServiceClient } from "@azure/storage-queue";
 import { BlobServiceClient } from "@azure/storage-blob";
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { freePorts, portAnswers } from "../../src/stack/ports.js";
 import { startAzurite } from "../support/azurite.js";
 import {
@@ -18,6 +17,8 @@ import {
   fixtureAppDir,
   type LaunchedStack,
   launchStack,
+  removeTempDirs,
+  tempDir,
   writeTempConfig,
 } from "./support/launcher.js";
 
@@ -25,6 +26,7 @@ const running: LaunchedStack[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((stack) => stack.stop()));
 });
+afterAll(removeTempDirs);
 
 function fixtureConfig(services: unknown[] = []): unknown {
   return {
@@ -58,7 +60,7 @@ async function hostUrl(stack: LaunchedStack): Promise<string> {
 // Each test starts real processes, sometimes twice; a loaded machine needs more than the default.
 describe("devhost stack", { timeout: 180_000 }, () => {
   it("comes up on free ports, provisions, runs services, serves the app, and keeps Cosmos data across restarts", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+    const dataDir = await tempDir("data");
     const configPath = await writeTempConfig(
       fixtureConfig([
         {
@@ -163,7 +165,7 @@ describe("devhost stack", { timeout: 180_000 }, () => {
   });
 
   it("moves a corrupt Cosmos snapshot aside and still starts", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+    const dataDir = await tempDir("data");
     await mkdir(join(dataDir, "cosmos"));
     await writeFile(join(dataDir, "cosmos", "snapshot.json"), "{ this is not a snapshot");
     const stack = start(await writeTempConfig(fixtureConfig()), dataDir);
@@ -187,7 +189,7 @@ describe("devhost stack", { timeout: 180_000 }, () => {
     const address = blocker.address();
     if (address === null || typeof address === "string") throw new Error("no port");
     try {
-      const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+      const dataDir = await tempDir("data");
       const stack = launchStack(
         ["--config", await writeTempConfig(fixtureConfig()), "--data-dir", dataDir, "--free-ports"],
         cleanEnv({ FIXTURE_HOST_PORT: String(address.port) }),
@@ -209,7 +211,7 @@ describe("devhost stack", { timeout: 180_000 }, () => {
     const address = ownHost.address();
     if (address === null || typeof address === "string") throw new Error("no port");
     try {
-      const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+      const dataDir = await tempDir("data");
       const stack = launchStack(
         [
           "--config",
@@ -236,7 +238,7 @@ describe("devhost stack", { timeout: 180_000 }, () => {
   it("uses the Cosmos DB and storage named in the environment instead of starting its own", async () => {
     const storage = await startAzurite();
     const [cosmosPort] = await freePorts(1);
-    const ownDataDir = await mkdtemp(join(tmpdir(), "devhost-own-cosmos-"));
+    const ownDataDir = await tempDir("own-cosmos");
     const ownCosmos = spawn(
       process.execPath,
       [
@@ -250,7 +252,7 @@ describe("devhost stack", { timeout: 180_000 }, () => {
     );
     try {
       await expect.poll(() => portAnswers(cosmosPort!), { timeout: 30_000 }).toBe(true);
-      const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+      const dataDir = await tempDir("data");
       const stack = launchStack(
         ["--config", await writeTempConfig(fixtureConfig()), "--data-dir", dataDir, "--free-ports"],
         cleanEnv({
@@ -293,7 +295,7 @@ describe("devhost stack", { timeout: 180_000 }, () => {
   });
 
   it("stops with Azurite's last lines and what to do when Azurite cannot start, keeping its data", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "devhost-stack-data-"));
+    const dataDir = await tempDir("data");
     const damaged = join(dataDir, "azurite", "__azurite_db_queue__.json");
     await mkdir(join(dataDir, "azurite"));
     await writeFile(damaged, "damaged{");
@@ -309,7 +311,7 @@ describe("devhost stack", { timeout: 180_000 }, () => {
   });
 
   it("refuses an older Node than package.json engines asks for, before doing anything else", async () => {
-    const projectDir = await mkdtemp(join(tmpdir(), "devhost-stack-engines-"));
+    const projectDir = await tempDir("engines");
     await writeFile(
       join(projectDir, "package.json"),
       JSON.stringify({ engines: { node: ">=99.1" } }),

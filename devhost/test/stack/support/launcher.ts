@@ -1,7 +1,7 @@
 // Runs the built `devhost stack` CLI as a child process for tests and watches its output.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,8 +26,21 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
+const tempDirs: string[] = [];
+
+/** A fresh folder under the OS temp dir, removed by removeTempDirs(). */
+export async function tempDir(purpose: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `devhost-stack-${purpose}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
 export async function writeTempConfig(config: unknown): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "devhost-stack-config-"));
+  const dir = await tempDir("config");
   const path = join(dir, "devhost.stack.json");
   await writeFile(path, JSON.stringify(config, null, 2));
   return path;
