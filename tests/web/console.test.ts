@@ -3,7 +3,7 @@
 // open its detail, download an invoice CSV.
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { collectErrors, launchBrowser, newContext } from "./support/browser.js";
 import {
   factText,
@@ -17,6 +17,9 @@ import { createFixtureApi, FIXTURE_KEYS } from "./support/fixture-api.js";
 import { screenshot } from "./support/screenshots.js";
 import { buildWeb, type WebBuild } from "./support/web-build.js";
 import { startWebServer, type WebServer } from "./support/web-server.js";
+
+// Software WebGL and a shared 2-core machine make browser steps slow: give them room.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 let build: WebBuild;
 let server: WebServer;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { eventually } from "../support/api-client.js";
 import { startTestStack, type TestStack } from "../support/stack.js";
 import {
@@ -28,6 +28,9 @@ import {
 import { screenshot } from "./support/screenshots.js";
 import { buildWeb, type WebBuild } from "./support/web-build.js";
 import { proxyTo, startWebServer, type WebServer } from "./support/web-server.js";
+
+// Software WebGL and a shared 2-core machine make browser steps slow: give them room.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const agentCli = join(repoRoot, "agent/dist/cli.js");

@@ -1,7 +1,7 @@
 // The web app in a real browser against the fixture API: every page renders, is accessible,
 // fits 1280×800 and 1024×768 without sideways scrolling, and logs no errors.
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   collectErrors,
   horizontalOverflow,
@@ -15,6 +15,9 @@ import { createFixtureApi, FIXTURE_KEYS } from "./support/fixture-api.js";
 import { screenshot } from "./support/screenshots.js";
 import { buildWeb, type WebBuild } from "./support/web-build.js";
 import { startWebServer, type WebServer } from "./support/web-server.js";
+
+// Software WebGL and a shared 2-core machine make browser steps slow: give them room.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 let build: WebBuild;
 let server: WebServer;

@@ -50,7 +50,7 @@ function artifactsCard(ctx: ViewContext, jobId: string): HTMLElement {
           ? h(
               "p",
               { class: "muted" },
-              "No artifacts. Files the job writes to $WC_ARTIFACTS_DIR appear here.",
+              "No artifacts. Files the job writes to $WC_OUTPUT_DIR appear here.",
             )
           : h(
               "ul",
