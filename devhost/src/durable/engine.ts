@@ -767,6 +767,11 @@ export class DurableEngine {
 
   private async runActivity(job: ActivityJob): Promise<void> {
     const key = `${job.instanceId}|${job.executionId}|${job.seq}`;
+    // Queued work left when the host stops runs in the next host (it is still an open task).
+    if (this.stopped) {
+      this.inFlightActivities.delete(key);
+      return;
+    }
     let event: PendingEvent;
     try {
       const fn = this.catalog.activity(job.name);

@@ -22,3 +22,11 @@ export function getText(props: TableEntityProps, name: string): string | undefin
     text += next;
   }
 }
+
+/** Largest number of parts a text may have: a 1 MiB entity holds about 16 full parts. */
+const MAX_PARTS = 16;
+
+/** Property names a text may occupy, for `$select`. */
+export function textColumns(name: string): string[] {
+  return [name, ...Array.from({ length: MAX_PARTS - 1 }, (_, i) => `${name}__${i + 1}`)];
+}

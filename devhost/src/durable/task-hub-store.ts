@@ -19,7 +19,7 @@ import {
   type PendingEvent,
   type RuntimeStatus,
 } from "./instance.js";
-import { getText, putText, type TableEntityProps } from "./table-text.js";
+import { getText, putText, textColumns, type TableEntityProps } from "./table-text.js";
 
 const INSTANCE_ROW = "instance";
 /** Entity-group transactions take at most 100 operations. */
@@ -81,6 +81,19 @@ function statusCode(error: unknown): number | undefined {
 function historyRowKey(executionId: string, index: number): string {
   return `h|${executionId}|${String(index).padStart(8, "0")}`;
 }
+
+/** Columns a status listing needs: no engine state, no inline history. */
+const SUMMARY_COLUMNS = [
+  "PartitionKey",
+  "RowKey",
+  "Name",
+  "RuntimeStatus",
+  "CreatedTime",
+  "LastUpdatedTime",
+  ...textColumns("Input"),
+  ...textColumns("Output"),
+  ...textColumns("CustomStatus"),
+];
 
 /** Histories up to this many characters of JSON stay in the instance row. */
 const INLINE_HISTORY_CHARS = 24_000;
@@ -482,7 +495,9 @@ export class TaskHubStore {
       );
     }
     const pages = this.table
-      .listEntities<TableEntityProps>({ queryOptions: { filter: clauses.join(" and ") } })
+      .listEntities<TableEntityProps>({
+        queryOptions: { filter: clauses.join(" and "), select: SUMMARY_COLUMNS },
+      })
       .byPage({
         maxPageSize: query.top,
         ...(query.continuationToken ? { continuationToken: query.continuationToken } : {}),
