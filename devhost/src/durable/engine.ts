@@ -8,7 +8,6 @@ import {
   completeEpisode,
   newExecution,
   planEpisode,
-  type ActivityWork,
   type ControlOp,
   type EpisodePlan,
   type SubOrchestrationWork,
@@ -30,25 +29,20 @@ import {
   type InboxEvent,
   type StoredInstance,
 } from "./task-hub-store.js";
-import { WorkQueue } from "./work-queue.js";
+import { ActivityRunner } from "./activity-runner.js";
+import {
+  InstanceFinishedError,
+  InstanceNotFoundError,
+  InstanceRunningError,
+  UnknownOrchestratorError,
+} from "./engine-errors.js";
+import { errorText } from "./error-text.js";
+import { InstanceRuntime } from "./instance-runtime.js";
 
 export interface EngineOptions {
   maxConcurrentActivities: number;
   maxConcurrentOrchestrations: number;
   pollIntervalMs: number;
-}
-
-export class UnknownOrchestratorError extends Error {
-  override name = "UnknownOrchestratorError";
-}
-export class InstanceNotFoundError extends Error {
-  override name = "InstanceNotFoundError";
-}
-export class InstanceFinishedError extends Error {
-  override name = "InstanceFinishedError";
-}
-export class InstanceRunningError extends Error {
-  override name = "InstanceRunningError";
 }
 
 /** Longest failure message a log line repeats. */
@@ -64,51 +58,10 @@ function failureText(output: string | undefined): string {
 /** setTimeout's largest delay; longer timers re-arm. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
-function errorText(error: unknown): { message: string; details: string } {
-  if (error instanceof Error)
-    return { message: error.message, details: error.stack ?? error.message };
-  const message = typeof error === "string" ? error : (JSON.stringify(error) ?? String(error));
-  return { message, details: message };
-}
-
-/** Everything the engine holds in memory about one instance. */
-class InstanceRuntime {
-  stored: StoredInstance | undefined;
-  history: HistoryEvent[] | undefined;
-  pending: PendingEvent[] = [];
-  readonly inboxKeys = new Set<string>();
-  readonly timers = new Map<string, NodeJS.Timeout>();
-  reloadInbox = true;
-  queued = false;
-  running = false;
-  rerun = false;
-  private chain: Promise<unknown> = Promise.resolve();
-
-  constructor(readonly instanceId: string) {}
-
-  /** Serialises everything that reads and rewrites this instance's row. */
-  exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(work, work);
-    this.chain = next.catch(() => undefined);
-    return next;
-  }
-
-  clearTimers(): void {
-    for (const handle of this.timers.values()) clearTimeout(handle);
-    this.timers.clear();
-  }
-}
-
-interface ActivityJob extends ActivityWork {
-  instanceId: string;
-  executionId: string;
-}
-
 export class DurableEngine {
   private readonly instances = new Map<string, InstanceRuntime>();
   private readonly ready: string[] = [];
-  private readonly activities: WorkQueue<ActivityJob>;
-  private readonly inFlightActivities = new Set<string>();
+  private readonly activities: ActivityRunner;
   private readonly catalog: FunctionCatalog;
   private readonly log: HostLogger;
   private runningEpisodes = 0;
@@ -123,8 +76,11 @@ export class DurableEngine {
   ) {
     this.catalog = new FunctionCatalog(() => services.functions());
     this.log = services.log;
-    this.activities = new WorkQueue(options.maxConcurrentActivities, (job) =>
-      this.runActivity(job),
+    this.activities = new ActivityRunner(
+      options.maxConcurrentActivities,
+      services,
+      this.catalog,
+      (instanceId, outcome) => this.deliver(instanceId, outcome),
     );
   }
 
@@ -144,6 +100,7 @@ export class DurableEngine {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.activities.stop();
     if (this.poller !== undefined) clearTimeout(this.poller);
     for (const rt of this.instances.values()) rt.clearTimers();
     while (this.runningEpisodes > 0)
@@ -433,7 +390,7 @@ export class DurableEngine {
     for (const [key, task] of Object.entries(record.openTasks)) {
       const seq = Number(key);
       if (task.kind === "activity") {
-        this.dispatch(rt.instanceId, record.executionId, {
+        this.activities.dispatch(rt.instanceId, record.executionId, {
           seq,
           name: task.name,
           input: task.input,
@@ -445,13 +402,6 @@ export class DurableEngine {
         this.arm(rt, record.executionId, seq, task.fireAt);
       }
     }
-  }
-
-  private dispatch(instanceId: string, executionId: string, work: ActivityWork): void {
-    const key = `${instanceId}|${executionId}|${work.seq}`;
-    if (this.inFlightActivities.has(key)) return;
-    this.inFlightActivities.add(key);
-    this.activities.push({ ...work, instanceId, executionId });
   }
 
   private arm(rt: InstanceRuntime, executionId: string, seq: number, fireAt: string): void {
@@ -556,7 +506,8 @@ export class DurableEngine {
       rt.rerun = true;
       return;
     }
-    for (const work of result.activities) this.dispatch(rt.instanceId, next.executionId, work);
+    for (const work of result.activities)
+      this.activities.dispatch(rt.instanceId, next.executionId, work);
     for (const work of [...result.subOrchestrations]) await this.ensureChild(next, work);
     for (const timer of result.timers) this.arm(rt, next.executionId, timer.seq, timer.fireAt);
     if (rt.pending.length > 0) rt.rerun = true;
@@ -761,42 +712,5 @@ export class DurableEngine {
     if (this.stopped) return;
     this.runtime(instanceId).pending.push(event);
     this.signal(instanceId);
-  }
-
-  // ---- activities ----------------------------------------------------------------------------
-
-  private async runActivity(job: ActivityJob): Promise<void> {
-    const key = `${job.instanceId}|${job.executionId}|${job.seq}`;
-    // Queued work left when the host stops runs in the next host (it is still an open task).
-    if (this.stopped) {
-      this.inFlightActivities.delete(key);
-      return;
-    }
-    let event: PendingEvent;
-    try {
-      const fn = this.catalog.activity(job.name);
-      if (fn === undefined)
-        throw new Error(`The activity function '${job.name}' is not registered in this app.`);
-      const input = job.input === undefined ? undefined : (JSON.parse(job.input) as unknown);
-      const result = await this.services.invoke(fn, input);
-      event = {
-        kind: "taskCompleted",
-        executionId: job.executionId,
-        seq: job.seq,
-        result: JSON.stringify(result ?? null),
-      };
-    } catch (error) {
-      const { message, details } = errorText(error);
-      event = {
-        kind: "taskFailed",
-        executionId: job.executionId,
-        seq: job.seq,
-        reason: `Activity function '${job.name}' failed: ${message}`,
-        details,
-      };
-    } finally {
-      this.inFlightActivities.delete(key);
-    }
-    this.deliver(job.instanceId, event);
   }
 }

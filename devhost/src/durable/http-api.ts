@@ -2,13 +2,13 @@
 // call: start, status, query, raise event, terminate, suspend, resume and purge.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { managementUrls, WEBHOOK_PATH } from "./client-binding.js";
+import type { DurableEngine } from "./engine.js";
 import {
   InstanceFinishedError,
   InstanceNotFoundError,
   InstanceRunningError,
   UnknownOrchestratorError,
-  type DurableEngine,
-} from "./engine.js";
+} from "./engine-errors.js";
 import { InstanceExistsError, type TaskHubStore } from "./task-hub-store.js";
 import { isRuntimeStatus, isTerminal, type RuntimeStatus } from "./instance.js";
 import { statusPayload } from "./status-payload.js";
