@@ -97,12 +97,34 @@ async function submit(apiUrl, buyerKey) {
   return JSON.parse(text).id;
 }
 
+async function getJson(url, key) {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  return `${response.status} ${await response.text()}`;
+}
+
+/** What the job, the node and the host's log say, for a dispatch that never came. */
+async function dispatchProblem(stack, jobId, error) {
+  const job = await getJson(`${stack.apiUrl}/api/jobs/${jobId}`, stack.keys.buyer);
+  const nodes = await getJson(`${stack.apiUrl}/api/nodes`, stack.keys.seller);
+  const problems = stack
+    .hostOutput()
+    .split("\n")
+    .filter((line) => /\b(WARN|ERROR)\b/.test(line))
+    .slice(-20)
+    .join("\n");
+  return new Error(
+    `${error.message}\njob: ${job}\nnodes: ${nodes}\nhost warnings and errors:\n${problems}`,
+  );
+}
+
 /** One job through submit → dispatch → start → finish; times from just before the submit. */
 async function timeOneDispatch(stack, agent) {
   const t0 = performance.now();
   const jobId = await submit(stack.apiUrl, stack.keys.buyer);
   const accepted = performance.now() - t0;
-  const message = await agent.nextDispatch(AGENT_POLL_MS, DISPATCH_TIMEOUT_MS);
+  const message = await agent
+    .nextDispatch(AGENT_POLL_MS, DISPATCH_TIMEOUT_MS)
+    .catch(async (error) => Promise.reject(await dispatchProblem(stack, jobId, error)));
   if (message.jobId !== jobId) throw new Error(`dispatched ${message.jobId}, expected ${jobId}`);
   const received = performance.now() - t0;
   await agent.start(message);
@@ -148,7 +170,13 @@ async function dispatchLatency() {
   }
 }
 
+const PARTS = { submit: submitThroughput, dispatch: dispatchLatency };
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !(name in PARTS));
+if (unknown.length > 0) {
+  console.error(`usage: node bench/api.js [${Object.keys(PARTS).join("|")}]...`);
+  process.exit(2);
+}
 console.log(`bench:api — ${new Date().toISOString()} — ${machineLine()}`);
-await submitThroughput();
-await dispatchLatency();
+for (const name of chosen.length === 0 ? Object.keys(PARTS) : chosen) await PARTS[name]();
 console.log(`\ndone — ${machineLine()}`);

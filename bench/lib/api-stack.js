@@ -49,7 +49,12 @@ async function startFunctionHost(env) {
     READY_TIMEOUT_MS,
     "devhost",
   );
-  return { url: url.replace(/\/$/, ""), pid: started.child.pid, child: started.child };
+  return {
+    url: url.replace(/\/$/, ""),
+    pid: started.child.pid,
+    child: started.child,
+    output: started.output,
+  };
 }
 
 /** Demo buyer and seller keys, read from the file the seed script writes (never printed). */
@@ -93,6 +98,8 @@ export async function startApiStack() {
     return {
       apiUrl: host.url,
       keys,
+      /** The host's recent log (bounded), for explaining a failure. */
+      hostOutput: host.output,
       pids: { host: host.pid, cosmos: cosmos.pid, azurite: azurite.pid },
       stop,
     };
