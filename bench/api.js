@@ -3,11 +3,12 @@
 // demo accounts): `POST /api/jobs` throughput and latency under autocannon, then dispatch latency
 // from submit to the agent's accepted `start`. Prints figures; exits non-zero only on errors.
 /* global fetch */
-import { availableParallelism, cpus, loadavg } from "node:os";
+import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { startApiStack } from "./lib/api-stack.js";
 import { BenchAgent } from "./lib/bench-agent.js";
 import { load } from "./lib/load.js";
+import { runContext } from "./lib/run-context.js";
 import { cpuCeilingPerSecond, cpuDuring } from "./lib/proc-cpu.js";
 import { ms, perSecond, summarise, verdict } from "./lib/stats.js";
 
@@ -30,11 +31,6 @@ const DISPATCH_P50_TARGET_MS = 300;
 const AGENT_POLL_MS = 50;
 const HEARTBEAT_MS = 5_000;
 const DISPATCH_TIMEOUT_MS = 60_000;
-
-function machineLine() {
-  const [one] = loadavg();
-  return `Node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "unknown"}), load average ${one.toFixed(2)}`;
-}
 
 /** CPU per unit of work in each stack process, and the rate that allows on idle cores. */
 function cpuLines(cpu, count, unit) {
@@ -177,6 +173,6 @@ if (unknown.length > 0) {
   console.error(`usage: node bench/api.js [${Object.keys(PARTS).join("|")}]...`);
   process.exit(2);
 }
-console.log(`bench:api — ${new Date().toISOString()} — ${machineLine()}`);
+console.log(`bench:api — ${runContext()}`);
 for (const name of chosen.length === 0 ? Object.keys(PARTS) : chosen) await PARTS[name]();
-console.log(`\ndone — ${machineLine()}`);
+console.log(`\ndone — ${runContext()}`);

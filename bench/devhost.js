@@ -3,13 +3,14 @@
 // 200 concurrent two-activity orchestrations against a fresh in-memory Azurite. Prints figures;
 // exits non-zero only on errors, never on a missed target.
 /* global fetch */
-import { availableParallelism, cpus, loadavg } from "node:os";
+import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { URL, fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startAzurite } from "./lib/azurite.js";
 import { keepAliveLatencies } from "./lib/keep-alive-loop.js";
 import { load } from "./lib/load.js";
+import { runContext } from "./lib/run-context.js";
 import { cpuCeilingPerSecond, cpuDuring } from "./lib/proc-cpu.js";
 import { ms, perSecond, summarise, verdict } from "./lib/stats.js";
 import { startTarget } from "./lib/target.js";
@@ -31,11 +32,6 @@ const ACTIVITIES_PER_ORCHESTRATION = 2;
 const ACTIVITY_RATE_TARGET = 100;
 const STATUS_POLL_MS = 100;
 const ORCHESTRATION_TIMEOUT_MS = 300_000;
-
-function machineLine() {
-  const [one] = loadavg();
-  return `Node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? "unknown"}), load average ${one.toFixed(2)}`;
-}
 
 async function httpRoundTrip() {
   const bare = await startTarget(["bare"]);
@@ -172,7 +168,7 @@ async function orchestrationThroughput() {
   }
 }
 
-console.log(`bench:devhost — ${new Date().toISOString()} — ${machineLine()}`);
+console.log(`bench:devhost — ${runContext()}`);
 await httpRoundTrip();
 await orchestrationThroughput();
-console.log(`\ndone — ${machineLine()}`);
+console.log(`\ndone — ${runContext()}`);
