@@ -135,6 +135,16 @@ describe("durable orchestrations on devhost", () => {
     expect(named.body).toMatchObject({ runtimeStatus: "Completed", output: 4, name: "chain" });
   });
 
+  it("stores inputs larger than one table property", async () => {
+    const big = { blob: "y".repeat(100_000) };
+    const id = await dh.start("approval", big);
+    const running = await dh.waitFor(id, ["Running"]);
+    expect(running.input).toEqual(big);
+    await post(`/api/raise/${id}/Approve`, big);
+    const done = await dh.waitFor(id, ["Completed", "Failed"]);
+    expect(done.output).toEqual({ decision: big });
+  });
+
   it("fires a durable timer no earlier than its fire time", async () => {
     const id = await dh.start("sleep", 1_200);
     const done = await dh.waitFor(id, ["Completed", "Failed"]);
