@@ -1,5 +1,6 @@
 // Public API of devhost's function host.
 export { startHost, type RunningHost, type StartHostOptions } from "./host.js";
+export { createDurableExtension } from "./durable/index.js";
 export type {
   BindingDefinition,
   HostExtension,

@@ -65,9 +65,16 @@ function toInputValue(value: unknown): unknown {
   }
 }
 
+/**
+ * durable-functions appends the whole orchestrator state (activity inputs included) to the
+ * message of an orchestrator's error after this marker; it is replay data, not something to log.
+ */
+const DURABLE_STATE_MARKER = "$OutOfProcData$";
+
 function describeError(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-  return format(error);
+  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : format(error);
+  const marker = text.indexOf(DURABLE_STATE_MARKER);
+  return marker === -1 ? text : `${text.slice(0, marker)}[orchestrator state omitted]`;
 }
 
 /** Delivers a function's output bindings (other than HTTP responses) after it succeeds. */

@@ -1,4 +1,5 @@
-// Throughput: 200 concurrent two-activity orchestrations through the Durable HTTP API.
+// Many instances at once: 200 concurrent two-activity orchestrations through the Durable HTTP API
+// all complete with the right outputs. How fast is measured by `npm run bench:devhost`, not here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzurite, type RunningAzurite } from "../support/azurite.js";
 import { startDurableHost, type DurableTestHost } from "./support/durable-host.js";
@@ -17,13 +18,9 @@ afterAll(async () => {
 });
 
 const INSTANCES = 200;
-/** Far below the ≥100/s target on two idle cores, so a busy shared machine does not make this flaky. */
-const MIN_ACTIVITIES_PER_SECOND = 15;
 
-describe("durable throughput", () => {
-  it(`completes ${INSTANCES} concurrent two-activity orchestrations`, async () => {
-    const cpu0 = process.cpuUsage();
-    const started = performance.now();
+describe("durable concurrency", () => {
+  it(`completes ${INSTANCES} concurrent two-activity orchestrations, each with its own output`, async () => {
     const ids = await Promise.all(
       Array.from({ length: INSTANCES }, async (_, i) => {
         const response = await dh.call(
@@ -53,15 +50,5 @@ describe("durable throughput", () => {
       }
       if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    const seconds = (performance.now() - started) / 1000;
-    const rate = (INSTANCES * 2) / seconds;
-    const cpu = process.cpuUsage(cpu0);
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    // Wall time depends on what else shares the machine; host CPU per activity does not.
-    console.log(
-      `durable throughput: ${INSTANCES * 2} activities in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} activities/s, ` +
-        `host CPU ${(cpuMs / (INSTANCES * 2)).toFixed(1)} ms per activity (Azurite excluded)`,
-    );
-    expect(rate).toBeGreaterThan(MIN_ACTIVITIES_PER_SECOND);
   });
 });
