@@ -50,6 +50,8 @@ async function buyerPage(): Promise<{ page: Page; errors: string[]; close: () =>
 describe("console", () => {
   it("streams output while the job runs, then shows exit code, duration, cost and CO2e", async () => {
     const { page, errors, close } = await buyerPage();
+    await page.waitForSelector(".summary-chip:not(:empty)");
+    expect(await page.textContent(".summary-chip")).toMatch(/^This month: \$0\.003 · \d+ jobs?$/);
     await submitJob(page, "echo hello && sleep 1 && echo done");
     await waitForTerminalLine(page, /^hello$/);
     const whenHello = await terminalLines(page);

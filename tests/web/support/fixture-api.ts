@@ -4,6 +4,7 @@
 // "sleep 600", until cancelled.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
+  BillingSummarySchema,
   EarningsStatementSchema,
   InvoiceSchema,
   JobLogSliceSchema,
@@ -348,6 +349,19 @@ export function createFixtureApi(): FixtureApi {
       if (/^\/api\/nodes\/[^/]+\/drain$/.test(path))
         return send(res, 202, { ...NODE, status: "draining" });
       const m = url.searchParams.get("month") ?? month(new Date(now));
+      if (path === "/api/billing/summary") {
+        return send(
+          res,
+          200,
+          checked(BillingSummarySchema, {
+            accountId: account.id,
+            month: m,
+            spentMicros: 3000,
+            earnedMicros: 0,
+            jobs: jobs.size,
+          }),
+        );
+      }
       if (path === "/api/billing/invoice") {
         if (req.headers.accept?.includes("text/csv")) {
           return send(

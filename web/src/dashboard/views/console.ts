@@ -2,6 +2,7 @@
 import type { Job } from "@wastecompute/contracts";
 import { describeError } from "../../api/api-error.js";
 import { h } from "../../lib/dom.js";
+import { usd } from "../../lib/format.js";
 import {
   clearFollowState,
   loadFollowState,
@@ -18,6 +19,18 @@ import { isTerminal, renderJobFacts } from "./job-facts.js";
 import { JobTerminal } from "./job-terminal.js";
 
 const ELAPSED_TICK_MS = 1_000;
+
+/** "This month: $x · n jobs", filled in when the billing summary answers; empty otherwise. */
+function monthToDate(ctx: ViewContext): HTMLElement {
+  const chip = h("p", { class: "summary-chip", "aria-live": "polite" });
+  ctx.api.billingSummary().then(
+    (summary) => {
+      chip.textContent = `This month: ${usd(summary.spentMicros)} · ${summary.jobs} ${summary.jobs === 1 ? "job" : "jobs"}`;
+    },
+    () => chip.remove(),
+  );
+  return chip;
+}
 
 export function consoleView(ctx: ViewContext): HTMLElement {
   const { form, submitButton, read } = buildConsoleForm();
@@ -112,7 +125,7 @@ export function consoleView(ctx: ViewContext): HTMLElement {
   const view = h(
     "div",
     { class: "console-view" },
-    pageHeader("Console", "Run a command on idle hardware and watch it live."),
+    pageHeader("Console", "Run a command on idle hardware and watch it live.", monthToDate(ctx)),
     h(
       "div",
       { class: "console-grid" },

@@ -52,7 +52,7 @@ export function sustainabilityView(ctx: ViewContext): HTMLElement {
           { class: "totals totals-4" },
           metric("Energy used", energy(data.totals.energyKwh)),
           metric("CO₂e emitted", grams(data.totals.emittedGrams)),
-          metric("CO₂e avoided", grams(data.totals.avoidedGrams), {
+          metric("CO₂e avoided vs new hardware", grams(data.totals.avoidedGrams), {
             class: "metric metric-strong",
           }),
           metric("Tree equivalents", trees(data.totals.treeEquivalents)),
