@@ -137,3 +137,28 @@ export function tableHost(label: string, ...children: (Node | null)[]): HTMLElem
     ...children,
   );
 }
+
+/** A column heading; numeric columns are right-aligned like their cells. */
+export type Column = string | { label: string; numeric: true };
+
+export function tableHead(columns: readonly Column[]): HTMLTableSectionElement {
+  return h(
+    "thead",
+    {},
+    h(
+      "tr",
+      {},
+      columns.map((column) => {
+        const label = typeof column === "string" ? column : column.label;
+        const numeric = typeof column !== "string";
+        return h(
+          "th",
+          { scope: "col", class: numeric ? "num" : undefined },
+          label || h("span", { class: "visually-hidden" }, "Actions"),
+        );
+      }),
+    ),
+  );
+}
+
+export const numeric = (label: string): Column => ({ label, numeric: true });

@@ -4,7 +4,16 @@ import { describeError } from "../../api/api-error.js";
 import { h, replaceChildren } from "../../lib/dom.js";
 import { duration, shortDateTime, shortId } from "../../lib/format.js";
 import { hrefOf } from "../routes.js";
-import { emptyState, field, loading, pageHeader, pill, tableHost } from "../ui.js";
+import {
+  emptyState,
+  field,
+  loading,
+  numeric,
+  pageHeader,
+  pill,
+  tableHead,
+  tableHost,
+} from "../ui.js";
 import { every, type ViewContext } from "../view-context.js";
 import { co2Text, costText, jobSeconds } from "./job-facts.js";
 
@@ -90,17 +99,16 @@ export function jobsView(ctx: ViewContext): HTMLElement {
           h(
             "table",
             { class: "table", "aria-label": "Jobs" },
-            h(
-              "thead",
-              {},
-              h(
-                "tr",
-                {},
-                ["Job", "Status", "Command", "Node", "Duration", "Cost", "CO₂e", "Submitted"].map(
-                  (c) => h("th", { scope: "col" }, c),
-                ),
-              ),
-            ),
+            tableHead([
+              "Job",
+              "Status",
+              "Command",
+              "Node",
+              numeric("Duration"),
+              numeric("Cost"),
+              numeric("CO₂e"),
+              "Submitted",
+            ]),
             h("tbody", {}, page.items.map(jobRow)),
           ),
         );

@@ -6,7 +6,18 @@ import { isOwnerView, type AnyNode } from "../../api/client.js";
 import { h, replaceChildren } from "../../lib/dom.js";
 import { ago, count, usd } from "../../lib/format.js";
 import { Sparkline } from "../charts/sparkline.js";
-import { card, copyableCommand, emptyState, loading, pageHeader, pill, tableHost } from "../ui.js";
+import {
+  card,
+  copyableCommand,
+  emptyState,
+  loading,
+  numeric,
+  pageHeader,
+  pill,
+  tableHead,
+  tableHost,
+  type Column,
+} from "../ui.js";
 import { every, type ViewContext } from "../view-context.js";
 
 const REFRESH_MS = 5_000;
@@ -169,12 +180,12 @@ export function nodesView(ctx: ViewContext): HTMLElement {
           return;
         }
         const ownerColumns = items.some(isOwnerView);
-        const headings = [
+        const headings: Column[] = [
           "Node",
           "Hardware",
           "Status",
           "Utilisation",
-          ownerColumns ? "Earnings" : "Reliability",
+          numeric(ownerColumns ? "Earnings" : "Reliability"),
           ownerColumns ? "" : "Last heartbeat",
         ];
         replaceChildren(
@@ -182,21 +193,7 @@ export function nodesView(ctx: ViewContext): HTMLElement {
           h(
             "table",
             { class: "table", "aria-label": "Nodes" },
-            h(
-              "thead",
-              {},
-              h(
-                "tr",
-                {},
-                headings.map((c) =>
-                  h(
-                    "th",
-                    { scope: "col" },
-                    c || h("span", { class: "visually-hidden" }, "Actions"),
-                  ),
-                ),
-              ),
-            ),
+            tableHead(headings),
             h("tbody", {}, items.map(row)),
           ),
         );

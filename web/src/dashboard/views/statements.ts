@@ -4,7 +4,18 @@ import { describeError } from "../../api/api-error.js";
 import { h, replaceChildren } from "../../lib/dom.js";
 import { duration, minusUsd, monthOf, shortDateTime, shortId, usd } from "../../lib/format.js";
 import { hrefOf } from "../routes.js";
-import { downloadBlob, emptyState, field, loading, metric, pageHeader, tableHost } from "../ui.js";
+import {
+  downloadBlob,
+  emptyState,
+  field,
+  loading,
+  metric,
+  numeric,
+  pageHeader,
+  tableHead,
+  tableHost,
+  type Column,
+} from "../ui.js";
 import type { ViewContext } from "../view-context.js";
 
 interface StatementKind<S> {
@@ -14,7 +25,7 @@ interface StatementKind<S> {
   load(ctx: ViewContext, month: string): Promise<S>;
   csv(ctx: ViewContext, month: string): Promise<Blob>;
   empty: [string, string];
-  render(statement: S): { totals: HTMLElement[]; headings: string[]; rows: HTMLTableRowElement[] };
+  render(statement: S): { totals: HTMLElement[]; headings: Column[]; rows: HTMLTableRowElement[] };
 }
 
 const jobCell = (jobId: string) =>
@@ -40,7 +51,15 @@ const INVOICES: StatementKind<Invoice> = {
       }),
       metric("Incl. platform fee (15%)", usd(invoice.totals.platformFeeMicros)),
     ],
-    headings: ["Date", "Job", "Description", "Time", "Gross", "Discount", "Net"],
+    headings: [
+      "Date",
+      "Job",
+      "Description",
+      numeric("Time"),
+      numeric("Gross"),
+      numeric("Discount"),
+      numeric("Net"),
+    ],
     rows: invoice.lines.map((line) =>
       h(
         "tr",
@@ -85,7 +104,15 @@ const EARNINGS: StatementKind<EarningsStatement> = {
         "data-total": "net",
       }),
     ],
-    headings: ["Date", "Job", "Node", "Time", "Job total", "Platform fee", "Earning"],
+    headings: [
+      "Date",
+      "Job",
+      "Node",
+      numeric("Time"),
+      numeric("Job total"),
+      numeric("Platform fee"),
+      numeric("Earning"),
+    ],
     rows: statement.lines.map((line) =>
       h(
         "tr",
@@ -131,15 +158,7 @@ function statementView<S>(kind: StatementKind<S>, ctx: ViewContext): HTMLElement
                 h(
                   "table",
                   { class: "table", "aria-label": `${kind.title} lines` },
-                  h(
-                    "thead",
-                    {},
-                    h(
-                      "tr",
-                      {},
-                      headings.map((c) => h("th", { scope: "col" }, c)),
-                    ),
-                  ),
+                  tableHead(headings),
                   h("tbody", {}, rows),
                 ),
               ),
