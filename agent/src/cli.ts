@@ -213,7 +213,7 @@ program
       command: Command,
     ) => {
       const output = outputFor(command);
-      const { config: merged } = await loadConfig({
+      const { config: merged, fileConfig } = await loadConfig({
         slots: options.slots,
         runAs: options.runAs,
         stateDir: options.stateDir,
@@ -227,6 +227,8 @@ program
         ["apiUrl", "nodeId", "nodeToken", "queue"],
         "run `wastecompute-agent register --api URL --key SELLER_KEY` first",
       );
+      // The platform reserves against the registered slots: never run more at once.
+      const slots = Math.min(config.slots ?? 1, fileConfig.slots ?? Number.POSITIVE_INFINITY);
       const host = probeHost();
       const isolation = await chooseIsolation(host, output);
       const runAs = resolveRunAs(config.runAs);
@@ -240,7 +242,7 @@ program
         poller,
         openQueue,
         nodeId: config.nodeId,
-        slots: config.slots ?? 1,
+        slots,
         heartbeatIntervalSec: config.heartbeatIntervalSec ?? 30,
         isolation,
         host,
@@ -275,7 +277,7 @@ program
       output.event("agent.started", {
         nodeId: config.nodeId,
         isolation,
-        slots: config.slots ?? 1,
+        slots,
         runAs: runAs ? `${runAs.uid}:${runAs.gid}` : "self",
         stateDir,
         version: AGENT_VERSION,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseNvidiaSmi, singleCoreBenchmark, toHardwareSpec, type SystemFacts } from "./detect.js";
+import { singleCoreBenchmark, toHardwareSpec, type SystemFacts } from "./detect.js";
+import { meanGpuUtilisation, parseNvidiaSmi } from "./nvidia.js";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
@@ -69,6 +70,11 @@ describe("hardware detection", () => {
         driver: "550.54.14",
       },
     ]);
+  });
+
+  it("averages GPU utilisation for heartbeats", () => {
+    expect(meanGpuUtilisation(parseNvidiaSmi(fixture("nvidia-smi-2gpu.csv")))).toBe(50);
+    expect(meanGpuUtilisation([])).toBeUndefined();
   });
 
   it("ignores blank and malformed nvidia-smi lines and [N/A] fields", () => {

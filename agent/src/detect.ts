@@ -1,17 +1,12 @@
 // Hardware detection: systeminformation for CPU/memory/OS, nvidia-smi for GPUs, plus a short
 // built-in benchmark so buyers can compare nodes.
 import { createHash } from "node:crypto";
-import { execa } from "execa";
 import si from "systeminformation";
 import { HardwareSpecSchema, type GpuSpec, type HardwareSpec } from "@wastecompute/contracts";
+import { queryNvidiaGpus } from "./nvidia.js";
 
 /** How long the built-in single-core benchmark runs. */
 export const BENCHMARK_DURATION_MS = 200;
-export const NVIDIA_SMI_TIMEOUT_MS = 5_000;
-export const NVIDIA_SMI_QUERY = [
-  "--query-gpu=index,name,memory.total,driver_version,utilization.gpu",
-  "--format=csv,noheader,nounits",
-];
 const BYTES_PER_MB = 1024 * 1024;
 
 /** The subset of systeminformation's answers that detection reads. */
@@ -27,36 +22,6 @@ export interface SystemFacts {
   };
   mem: { total: number };
   osInfo: { platform: string; distro: string; release: string; arch: string };
-}
-
-/** One GPU as nvidia-smi reports it, including the current utilisation. */
-export interface NvidiaGpu extends GpuSpec {
-  utilizationPercent: number | undefined;
-}
-
-/** Parses `nvidia-smi --query-gpu=index,name,memory.total,driver_version,utilization.gpu --format=csv,noheader,nounits`. */
-export function parseNvidiaSmi(csv: string): NvidiaGpu[] {
-  return csv
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0)
-    .flatMap((line) => {
-      const [index, name, memory, driver, util] = line.split(",").map((f) => f.trim());
-      const indexNumber = Number(index);
-      if (!name || !Number.isInteger(indexNumber) || indexNumber < 0) return [];
-      const vram = Number(memory);
-      const utilization = Number(util);
-      return [
-        {
-          index: indexNumber,
-          model: name.slice(0, 128),
-          vendor: "NVIDIA",
-          vramMb: Number.isFinite(vram) ? Math.round(vram) : 0,
-          driver: driver && driver !== "[N/A]" ? driver.slice(0, 64) : undefined,
-          utilizationPercent: Number.isFinite(utilization) && util !== "" ? utilization : undefined,
-        },
-      ];
-    });
 }
 
 /** Maps systeminformation facts, GPUs and the per-core benchmark score to the wire HardwareSpec. */
@@ -107,18 +72,6 @@ export function singleCoreBenchmark(durationMs = BENCHMARK_DURATION_MS): number 
     elapsedNs = process.hrtime.bigint() - started;
   }
   return Math.round((hashes / (Number(elapsedNs) / 1e9) / 1000) * 100) / 100;
-}
-
-/** Runs nvidia-smi; no GPUs (an empty list) when it is missing or fails. */
-export async function queryNvidiaGpus(): Promise<NvidiaGpu[]> {
-  try {
-    const { stdout } = await execa("nvidia-smi", NVIDIA_SMI_QUERY, {
-      timeout: NVIDIA_SMI_TIMEOUT_MS,
-    });
-    return parseNvidiaSmi(stdout);
-  } catch {
-    return [];
-  }
 }
 
 /** Detects this machine's hardware spec. */

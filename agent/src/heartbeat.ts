@@ -20,6 +20,8 @@ export interface HeartbeatDeps {
   send(request: HeartbeatRequest, signal: AbortSignal): Promise<HeartbeatResponse>;
   snapshot(): HeartbeatRequest;
   onControl(message: ControlMessage): void;
+  /** Every answer, after its control messages were handed out (standing orders such as drain). */
+  onAnswer?(response: HeartbeatResponse): void;
   onQueueAccess(access: QueueAccess): void;
   /** Reachability changes, with the delay before the next try when unreachable. */
   onReachability(reachable: boolean, detail: { reason?: string; retryInMs?: number }): void;
@@ -50,6 +52,7 @@ export class HeartbeatLoop {
       this.intervalMs = response.heartbeatIntervalSec * 1000;
       if (response.queue) this.deps.onQueueAccess(response.queue);
       for (const control of response.control) this.deps.onControl(control);
+      this.deps.onAnswer?.(response);
       if (this.failures.failures > 0) this.deps.onReachability(true, {});
       this.failures.reset();
       return true;

@@ -1,5 +1,6 @@
 // The agent as a library: what scripts and tests drive without the CLI.
-export { detectHardware, parseNvidiaSmi, toHardwareSpec } from "./detect.js";
+export { detectHardware, toHardwareSpec } from "./detect.js";
+export { parseNvidiaSmi, queryNvidiaGpus } from "./nvidia.js";
 export {
   runSandboxed,
   probeHost,

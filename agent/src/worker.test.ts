@@ -194,3 +194,38 @@ describe("worker", () => {
     expect(outcomes).toEqual(["job-gone:lost"]);
   });
 });
+
+describe("worker and platform drain", () => {
+  it("a platform drain stops taking jobs but keeps the agent up; lifting it resumes work", async () => {
+    const queue = new MemoryQueue();
+    let drain = true;
+    const calls: string[] = [];
+    const fetchImpl: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      calls.push(`${init?.method ?? "GET"} ${url.pathname}`);
+      const body = url.pathname.endsWith("/heartbeat")
+        ? { control: drain ? [{ type: "drain" }] : [], heartbeatIntervalSec: 1 }
+        : url.pathname.endsWith("/start")
+          ? { jobId: "job-after-drain", maxArtifactBytes: 0 }
+          : { storedBytes: 0 };
+      return new Response(JSON.stringify(body), {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      });
+    };
+    const api = new AgentApi(
+      new ApiClient({ baseUrl: "http://api.test", bearer: "t", fetchImpl }),
+      "node-1",
+    );
+    const w = worker(queue, api, "platform-drain");
+    const running = w.run();
+    await until(() => calls.some((c) => c.endsWith("/heartbeat")));
+    queue.add(dispatch("job-after-drain", "true"));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(calls.some((c) => c.endsWith("/start"))).toBe(false);
+    drain = false;
+    await until(() => calls.some((c) => c.endsWith("/job-after-drain/finish")));
+    w.shutdown();
+    await running;
+  });
+});

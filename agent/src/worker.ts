@@ -23,6 +23,10 @@ import { runJob, type JobReport, type JobRunnerDeps, type StopReason } from "./r
 import type { HostLayout, RunAs } from "./sandbox.js";
 import { StateStore, deliveryKey, processAlive, readState, type AgentState } from "./state.js";
 import { UtilisationSampler } from "./utilisation.js";
+import { meanGpuUtilisation, queryNvidiaGpus } from "./nvidia.js";
+
+/** How often GPU utilisation is read (nvidia-smi is a process start). */
+export const GPU_SAMPLE_INTERVAL_MS = 10_000;
 
 /** Everything the worker is built from (all I/O injected). */
 export interface WorkerDeps {
@@ -63,10 +67,13 @@ export class Worker {
   private readonly stopping = new AbortController();
   private pullAbort = new AbortController();
   private draining = false;
+  /** The platform asked this node to drain: take no new jobs, but stay up (it may lift the drain). */
+  private platformDrain = false;
   private policyAllows = true;
   private policyReason = "idle";
   private wake: () => void = () => undefined;
   private finishedJobsCpu = 0;
+  private gpuPercent: number | undefined;
   private readonly utilisation = new UtilisationSampler();
   private readonly monitor: OwnerPolicyMonitor;
   private readonly heartbeat: HeartbeatLoop;
@@ -79,6 +86,17 @@ export class Worker {
         send: (request, signal) => deps.api.heartbeat(request, signal),
         snapshot: () => this.snapshot(),
         onControl: (control) => this.onControl(control),
+        onAnswer: (response) => {
+          const drain = response.control.some((c) => c.type === "drain");
+          if (drain !== this.platformDrain) {
+            this.platformDrain = drain;
+            deps.log(drain ? "agent.platform_drain" : "agent.platform_drain_lifted", {
+              running: this.running.size,
+            });
+            if (drain) this.pullAbort.abort();
+            this.wake();
+          }
+        },
         onQueueAccess: (access) => deps.poller.setQueue(deps.openQueue(access)),
         onReachability: (reachable, detail) => {
           void this.store.update((s) => (s.apiReachable = reachable));
@@ -93,7 +111,7 @@ export class Worker {
     );
   }
 
-  /** Stop pulling and exit once running jobs have finished (no deadline). */
+  /** The local `drain` command: stop pulling and exit once running jobs have finished (no deadline). */
   drain(): void {
     if (this.draining) return;
     this.draining = true;
@@ -123,11 +141,18 @@ export class Worker {
     await this.heartbeat.beat(background.signal);
     const heartbeats = this.heartbeat.run(background.signal);
     const policyTimer = setInterval(() => this.samplePolicy(), POLICY_SAMPLE_INTERVAL_MS);
+    const sampleGpus = () =>
+      void queryNvidiaGpus().then((gpus) => (this.gpuPercent = meanGpuUtilisation(gpus)));
+    const gpuTimer =
+      this.deps.host.nvidiaDevices.length > 0
+        ? setInterval(sampleGpus, GPU_SAMPLE_INTERVAL_MS)
+        : undefined;
     try {
       await this.pullLoop();
       await this.finishRunning();
     } finally {
       clearInterval(policyTimer);
+      clearInterval(gpuTimer);
       await this.store.update((s) => {
         s.status = "stopped";
         s.running = [];
@@ -144,7 +169,7 @@ export class Worker {
 
   private async pullLoop(): Promise<void> {
     while (!this.draining) {
-      if (this.running.size >= this.deps.slots || !this.policyAllows) {
+      if (this.running.size >= this.deps.slots || !this.policyAllows || this.platformDrain) {
         await this.waitForChange();
         continue;
       }
@@ -152,7 +177,8 @@ export class Worker {
       const delivery = await this.deps.poller.next(this.pullAbort.signal);
       if (!delivery) continue;
       const redelivery = this.running.has(delivery.message.jobId);
-      if ((this.draining || !this.policyAllows) && !redelivery) await delivery.release();
+      if ((this.draining || !this.policyAllows || this.platformDrain) && !redelivery)
+        await delivery.release();
       else await this.accept(delivery);
     }
   }
@@ -297,7 +323,8 @@ export class Worker {
   }
 
   private onControl(control: ControlMessage): void {
-    if (control.type === "drain") return this.drain();
+    // Drain is a standing order, handled per answer in `onAnswer`.
+    if (control.type === "drain") return;
     const entry = this.running.get(control.jobId);
     this.deps.log(`control.${control.type}`, {
       jobId: control.jobId,
@@ -341,7 +368,7 @@ export class Worker {
   }
 
   private currentStatus(): Exclude<AgentState["status"], "stopped"> {
-    if (this.draining) return "draining";
+    if (this.draining || this.platformDrain) return "draining";
     if (!this.policyAllows) return "paused";
     return this.running.size > 0 ? "busy" : "idle";
   }
@@ -353,6 +380,7 @@ export class Worker {
         cpuPercent: u.cpuPercent,
         ownerCpuPercent: u.ownerLoad * 100,
         memoryUsedMb: u.memoryUsedMb,
+        ...(this.gpuPercent === undefined ? {} : { gpuPercent: this.gpuPercent }),
       },
       runningJobIds: [...this.running.keys()],
       state: this.currentStatus(),
