@@ -35,6 +35,8 @@ export interface JobRunnerDeps {
 /** What became of a dispatched job. */
 export type JobReport =
   | { kind: "refused"; jobId: string; attempt: number; reason: string }
+  /** `start` could not reach the platform: nothing ran, the message should go back on the queue. */
+  | { kind: "not_started"; jobId: string; attempt: number; reason: string }
   | { kind: "abandoned"; jobId: string; attempt: number; reason: string }
   | {
       kind: "finished";
@@ -57,7 +59,12 @@ export async function runJob(
   } catch (error) {
     if (error instanceof LeaseRefusedError)
       return { kind: "refused", jobId, attempt, reason: error.message };
-    throw error;
+    return {
+      kind: "not_started",
+      jobId,
+      attempt,
+      reason: error instanceof Error ? error.message : String(error),
+    };
   }
   deps.log("job.started", { jobId, attempt, isolation: deps.isolation });
   const workDir = await prepareWorkDir(deps.workRoot, `${jobId}-a${attempt}`, deps.runAs);

@@ -195,6 +195,43 @@ describe("worker", () => {
   });
 });
 
+describe("worker and an unreachable API", () => {
+  it("gives a message back when start cannot reach the platform, and runs it once the API answers", async () => {
+    const queue = new MemoryQueue();
+    queue.add(dispatch("job-retry", "true"));
+    let down = true;
+    const calls: string[] = [];
+    const fetchImpl: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      calls.push(`${init?.method ?? "GET"} ${url.pathname}`);
+      if (down && url.pathname.endsWith("/start")) throw new TypeError("fetch failed");
+      const body = url.pathname.endsWith("/heartbeat")
+        ? { control: [], heartbeatIntervalSec: 30 }
+        : url.pathname.endsWith("/start")
+          ? { jobId: "job-retry", maxArtifactBytes: 0 }
+          : { storedBytes: 0 };
+      return new Response(JSON.stringify(body), {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      });
+    };
+    const fast = { initialMs: 1, maxMs: 2, factor: 2, jitter: 0 };
+    const api = new AgentApi(
+      new ApiClient({ baseUrl: "http://api.test", bearer: "t", fetchImpl, backoff: fast }),
+      "node-1",
+    );
+    const w = worker(queue, api, "unreachable");
+    const running = w.run();
+    await until(() => calls.filter((c) => c.endsWith("/start")).length >= 5);
+    expect(queue.items).toHaveLength(1);
+    down = false;
+    await until(() => calls.some((c) => c.endsWith("/job-retry/finish")));
+    await until(() => queue.items.length === 0);
+    w.shutdown();
+    await running;
+  });
+});
+
 describe("worker and platform drain", () => {
   it("a platform drain stops taking jobs but keeps the agent up; lifting it resumes work", async () => {
     const queue = new MemoryQueue();

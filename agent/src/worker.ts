@@ -278,9 +278,18 @@ export class Worker {
             "warn",
           );
         if (report.kind === "finished") this.finishedJobsCpu += report.finish.cpuSeconds;
-        await entry.delivery.complete();
+        const retryLater = report.kind === "not_started";
+        if (retryLater) {
+          // The API was unreachable: give the message back and let a later pull try again.
+          this.deps.log("job.not_started", { jobId: report.jobId, reason: report.reason }, "warn");
+          this.seen.delete(key);
+          await entry.delivery.release();
+        } else {
+          await entry.delivery.complete();
+        }
         this.running.delete(message.jobId);
         await this.store.update((s) => {
+          if (retryLater) s.seen = s.seen.filter((k) => k !== key);
           s.running = s.running.filter((r) => r.jobId !== message.jobId);
           s.recent.push({
             jobId: report.jobId,
