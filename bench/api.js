@@ -3,13 +3,13 @@
 // demo accounts): `POST /api/jobs` throughput and latency under autocannon, then dispatch latency
 // from submit to the agent's accepted `start`. Prints figures; exits non-zero only on errors.
 /* global fetch */
-import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { startApiStack } from "./lib/api-stack.js";
 import { BenchAgent } from "./lib/bench-agent.js";
 import { load } from "./lib/load.js";
 import { runContext } from "./lib/run-context.js";
-import { cpuCeilingPerSecond, cpuDuring } from "./lib/proc-cpu.js";
+import { printCpuCost } from "./lib/cpu-report.js";
+import { cpuDuring } from "./lib/proc-cpu.js";
 import { ms, perSecond, summarise, verdict } from "./lib/stats.js";
 
 const SUBMIT_CONNECTIONS = 10;
@@ -31,25 +31,6 @@ const DISPATCH_P50_TARGET_MS = 300;
 const AGENT_POLL_MS = 50;
 const HEARTBEAT_MS = 5_000;
 const DISPATCH_TIMEOUT_MS = 60_000;
-
-/** CPU per unit of work in each stack process, and the rate that allows on idle cores. */
-function cpuLines(cpu, count, unit) {
-  const perUnit = Object.fromEntries(
-    Object.entries(cpu).map(([name, used]) => [
-      name,
-      used === undefined ? undefined : used / count,
-    ]),
-  );
-  const parts = Object.entries(perUnit)
-    .filter(([, cost]) => cost !== undefined)
-    .map(([name, cost]) => `${name} ${ms(cost, 1)}`);
-  if (parts.length === 0) return;
-  console.log(`  CPU per ${unit}: ${parts.join(", ")}`);
-  const ceiling = cpuCeilingPerSecond(perUnit, availableParallelism());
-  console.log(
-    `  CPU-bound ceiling on ${availableParallelism()} idle cores (estimate from the CPU above): ${perSecond(ceiling)}`,
-  );
-}
 
 async function submitThroughput() {
   const stack = await startApiStack();
@@ -76,7 +57,7 @@ async function submitThroughput() {
       `  latency p50 ${result.p50} ms  p90 ${result.p90} ms  p99 ${result.p99} ms  max ${result.max} ms  ` +
         `(target p99 < ${SUBMIT_P99_TARGET_MS} ms: ${verdict(result.p99 < SUBMIT_P99_TARGET_MS)})`,
     );
-    cpuLines(cpu, result.requests, "accepted job (incl. the orchestration work it started)");
+    printCpuCost(cpu, result.requests, "accepted job (incl. the orchestration work it started)");
   } finally {
     await stack.stop();
   }
@@ -159,7 +140,7 @@ async function dispatchLatency() {
     console.log(
       `  target submit -> start p50 < ${DISPATCH_P50_TARGET_MS} ms: ${verdict(started.p50 < DISPATCH_P50_TARGET_MS)}`,
     );
-    cpuLines(cpu, DISPATCH_JOBS, "job (submit, dispatch, start, finish, settle)");
+    printCpuCost(cpu, DISPATCH_JOBS, "job (submit, dispatch, start, finish, settle)");
   } finally {
     agent?.stopHeartbeating();
     await stack.stop();

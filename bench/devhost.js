@@ -3,7 +3,6 @@
 // 200 concurrent two-activity orchestrations against a fresh in-memory Azurite. Prints figures;
 // exits non-zero only on errors, never on a missed target.
 /* global fetch */
-import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { URL, fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -11,7 +10,8 @@ import { startAzurite } from "./lib/azurite.js";
 import { keepAliveLatencies } from "./lib/keep-alive-loop.js";
 import { load } from "./lib/load.js";
 import { runContext } from "./lib/run-context.js";
-import { cpuCeilingPerSecond, cpuDuring } from "./lib/proc-cpu.js";
+import { printCpuCost } from "./lib/cpu-report.js";
+import { cpuDuring } from "./lib/proc-cpu.js";
 import { ms, perSecond, summarise, verdict } from "./lib/stats.js";
 import { startTarget } from "./lib/target.js";
 
@@ -152,16 +152,7 @@ async function orchestrationThroughput() {
     console.log(
       `  ${perSecond(rate)} activities completed  (target >= ${ACTIVITY_RATE_TARGET}/s: ${verdict(rate >= ACTIVITY_RATE_TARGET)})`,
     );
-    if (cpu.host !== undefined && cpu.azurite !== undefined) {
-      const perActivity = { host: cpu.host / activities, azurite: cpu.azurite / activities };
-      console.log(
-        `  CPU per activity: host ${ms(perActivity.host, 1)}, Azurite ${ms(perActivity.azurite, 1)}`,
-      );
-      const ceiling = cpuCeilingPerSecond(perActivity, availableParallelism());
-      console.log(
-        `  CPU-bound ceiling on ${availableParallelism()} idle cores (estimate from the CPU above): ${perSecond(ceiling)} activities`,
-      );
-    }
+    printCpuCost(cpu, activities, "activity");
   } finally {
     await host?.stop();
     await azurite.stop();

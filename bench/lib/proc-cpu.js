@@ -35,16 +35,3 @@ export async function cpuDuring(pids, work) {
   );
   return { result, cpu: used };
 }
-
-/**
- * The rate the CPUs would allow if nothing else ran: each process's main thread gets one core
- * at most, and together they share `cores`. An estimate (GC and I/O threads are ignored) that
- * says what a run on a loaded machine would reach on an idle one.
- */
-export function cpuCeilingPerSecond(cpuMsPerUnit, cores) {
-  const costs = Object.values(cpuMsPerUnit).filter((cost) => cost !== undefined && cost > 0);
-  if (costs.length === 0) return undefined;
-  const slowestProcess = Math.min(...costs.map((cost) => 1000 / cost));
-  const allProcesses = (cores * 1000) / costs.reduce((sum, cost) => sum + cost, 0);
-  return Math.min(slowestProcess, allProcesses);
-}
