@@ -83,7 +83,10 @@ describe.skipIf(!hasBwrap)(`sandbox containment (bubblewrap)${skipReason}`, () =
   let server: Server;
   let port = 0;
   beforeAll(async () => {
-    server = createServer((socket) => socket.end("hello\n"));
+    server = createServer((socket) => {
+      socket.on("error", () => undefined);
+      socket.end("hello\n");
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     port = typeof address === "object" && address ? address.port : 0;
@@ -151,8 +154,11 @@ describe.skipIf(!hasBwrap)(`sandbox containment (bubblewrap)${skipReason}`, () =
     clearInterval(sampler);
     expect(Date.now() - started).toBeLessThan(12_000);
     expect(r.output).toContain("survived");
-    // bwrap and the namespace init are two processes on top of the job's own limit.
-    expect(peak).toBeGreaterThan(5);
+    // The bomb hit the process limit (RLIMIT_NPROC counts every process of the job's user, so
+    // jobs of parallel tests lower how far it gets) …
+    expect(r.output).toMatch(/Cannot fork|Resource temporarily unavailable/);
+    // … and never exceeded it: bwrap and the namespace init are two processes on top.
+    expect(peak).toBeGreaterThanOrEqual(2);
     if (runAs) expect(peak).toBeLessThanOrEqual(24 + 2);
     expect(processesWith("wc-fork-bomb")).toEqual([]);
   });
