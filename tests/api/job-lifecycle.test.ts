@@ -1,10 +1,10 @@
 // The core flow through devhost + Azurite + the Cosmos server, with a scripted agent.
 import type { Job, JobLogSlice } from "@wastecompute/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 import { listJobLedgerEntries } from "../../functions/store/ledger.js";
 import { api, jobReaches } from "../support/api-client.js";
 import { ScriptedAgent } from "../support/scripted-agent.js";
-import { startTestStack, type TestStack } from "../support/stack.js";
+import { hostOutputTail, startTestStack, type TestStack } from "../support/stack.js";
 
 let stack: TestStack;
 let agent: ScriptedAgent;
@@ -15,6 +15,10 @@ beforeAll(async () => {
   });
   agent = await ScriptedAgent.register(stack.apiUrl, stack.keys.seller);
   agent.startHeartbeating(1000);
+});
+
+beforeEach(() => {
+  onTestFailed(() => console.error(`host output:\n${hostOutputTail(stack)}`));
 });
 
 afterAll(async () => {

@@ -7,10 +7,10 @@ import {
   SustainabilityAnalyticsSchema,
   UsageAnalyticsSchema,
 } from "@wastecompute/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 import { api, jobReaches } from "../support/api-client.js";
 import { ScriptedAgent } from "../support/scripted-agent.js";
-import { startTestStack, type TestStack } from "../support/stack.js";
+import { hostOutputTail, startTestStack, type TestStack } from "../support/stack.js";
 
 let stack: TestStack;
 let agent: ScriptedAgent;
@@ -31,6 +31,10 @@ beforeAll(async () => {
   await agent.start(message);
   await agent.finish(message, agent.finishBody({ seconds: 10 }));
   await jobReaches(stack.apiUrl, stack.keys.buyer, settledJobId, ["succeeded"]);
+});
+
+beforeEach(() => {
+  onTestFailed(() => console.error(`host output:\n${hostOutputTail(stack)}`));
 });
 
 afterAll(async () => {

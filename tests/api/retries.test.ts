@@ -1,11 +1,11 @@
 // Jobs that cannot run where they were put: no capacity before the queue timeout, and a node
 // that stops heartbeating mid-job.
 import type { Job } from "@wastecompute/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 import { listJobLedgerEntries } from "../../functions/store/ledger.js";
 import { api, eventually, jobReaches } from "../support/api-client.js";
 import { ScriptedAgent } from "../support/scripted-agent.js";
-import { startTestStack, type TestStack } from "../support/stack.js";
+import { hostOutputTail, startTestStack, type TestStack } from "../support/stack.js";
 
 let stack: TestStack;
 const agents: ScriptedAgent[] = [];
@@ -22,6 +22,10 @@ beforeAll(async () => {
       WC_DEADLINE_GRACE_SEC: "1",
     },
   });
+});
+
+beforeEach(() => {
+  onTestFailed(() => console.error(`host output:\n${hostOutputTail(stack)}`));
 });
 
 afterAll(async () => {

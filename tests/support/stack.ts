@@ -40,7 +40,8 @@ export interface TestStackOptions {
 }
 
 const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-const devhostCli = resolve(repoRoot, "devhost/dist/cli.js");
+/** WC_DEVHOST_CLI runs the stack on another devhost build (e.g. to bisect a runtime change). */
+const devhostCli = process.env.WC_DEVHOST_CLI ?? resolve(repoRoot, "devhost/dist/cli.js");
 // The Cosmos DB emulator's published well-known key; the embedded server accepts it. Not a secret.
 const COSMOS_KEY =
   "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
@@ -190,4 +191,14 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     await stopAll();
     throw error;
   }
+}
+
+/** The end of the host's output, without per-invocation noise: for a failing test's message. */
+export function hostOutputTail(stack: TestStack, lines = 80): string {
+  return stack
+    .hostOutput()
+    .split("\n")
+    .filter((line) => !/ (Executing|Executed) 'Functions\.(health|nodeHeartbeat)/.test(line))
+    .slice(-lines)
+    .join("\n");
 }
