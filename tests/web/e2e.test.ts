@@ -130,6 +130,26 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
+/** Runs a wait; when it fails, the message carries the latest job, the agent's log and host errors. */
+async function withDiagnostics(wait: () => Promise<void>): Promise<void> {
+  try {
+    await wait();
+  } catch (error) {
+    const latest = await fetch(`${stack.apiUrl}/api/jobs?limit=1`, {
+      headers: { authorization: `Bearer ${stack.keys.buyer}` },
+    }).then((r) => r.text(), String);
+    const hostErrors = stack
+      .hostOutput()
+      .split("\n")
+      .filter((line) => /ERROR|WARN/.test(line))
+      .slice(-20)
+      .join("\n");
+    throw new Error(
+      `${String(error)}\nlatest job: ${latest}\nagent: ${agentOutput.join("").slice(-2000)}\nhost errors:\n${hostErrors}`,
+    );
+  }
+}
+
 async function openPage(
   path: string,
 ): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
@@ -190,7 +210,7 @@ describe("web app against the local stack", () => {
     expect(atHello).not.toContain("done");
     expect(atHello.some((l) => /● (succeeded|failed)/.test(l))).toBe(false);
     await waitForTerminalLine(page, /^done$/, 30_000);
-    await waitForTerminalLine(page, /● succeeded/, 30_000);
+    await withDiagnostics(() => waitForTerminalLine(page, /● succeeded/, 30_000));
     await waitForTerminalLine(page, /── exit 0 · .* · \$\d/, 30_000);
     const lines = await terminalLines(page);
     expect(lines.filter((l) => l === "hello")).toHaveLength(1);
@@ -220,7 +240,7 @@ describe("web app against the local stack", () => {
     await waitForTerminalLine(page, /^line2$/, 60_000);
     await page.reload();
     await page.waitForSelector(".console-form");
-    await waitForTerminalLine(page, /── exit 0/, 60_000);
+    await withDiagnostics(() => waitForTerminalLine(page, /── exit 0/, 60_000));
     const lines = (await terminalLines(page)).filter((l) => /^line\d$/.test(l));
     expect(lines).toEqual(["line1", "line2", "line3", "line4", "line5", "line6", "line7", "line8"]);
     expect(errors).toEqual([]);
@@ -232,7 +252,7 @@ describe("web app against the local stack", () => {
     await submitJob(page, "echo started && sleep 600");
     await waitForTerminalLine(page, /^started$/, 60_000);
     await page.click("text=Cancel job");
-    await waitForTerminalLine(page, /● cancelled/, 60_000);
+    await withDiagnostics(() => waitForTerminalLine(page, /● cancelled/, 60_000));
     expect(await factText(page, "status")).toContain("cancelled");
     await screenshot(page, "e2e-cancelled");
     expect(errors).toEqual([]);
