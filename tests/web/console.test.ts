@@ -111,6 +111,21 @@ describe("console", () => {
   });
 });
 
+describe("errors without a field", () => {
+  it("shows them in a banner that can be dismissed", async () => {
+    const { page, errors, close } = await buyerPage();
+    await submitJob(page, "echo no-capacity");
+    await page.waitForSelector(".banner-error");
+    expect(await page.textContent(".banner-error")).toContain(
+      "The marketplace cannot take jobs right now.",
+    );
+    await page.click("button[aria-label='Dismiss message']");
+    expect(await page.locator(".banner").count()).toBe(0);
+    expect(errors.filter((e) => !e.includes("503"))).toEqual([]);
+    await close();
+  });
+});
+
 describe("keyboard", () => {
   it("signs in and runs a job with the keyboard alone", async () => {
     const context = await newContext(browser);

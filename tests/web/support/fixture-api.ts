@@ -266,6 +266,9 @@ export function createFixtureApi(): FixtureApi {
             parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
           );
         }
+        if (parsed.data.command.includes("no-capacity")) {
+          return problem(res, 503, "No capacity", "The marketplace cannot take jobs right now.");
+        }
         if (parsed.data.command.includes("forbidden")) {
           return problem(res, 400, "Invalid job", "The command was refused.", [
             { path: "command", message: "contains a word this fixture refuses" },

@@ -49,5 +49,6 @@ export function reportFormError(form: HTMLElement, error: unknown, banner: Banne
       banner.error(error.title, rest.map((e) => `${e.path || "request"}: ${e.message}`).join("; "));
     return;
   }
-  banner.error("Request failed", describeError(error));
+  if (error instanceof ApiError) banner.error(error.title, error.detail);
+  else banner.error("Request failed", describeError(error));
 }
