@@ -12,11 +12,11 @@ import {
 } from "@wastecompute/contracts";
 import { z } from "zod";
 import { ConflictError } from "../domain/errors.js";
+import { isTerminal } from "../domain/job-state.js";
 import { putArtifact } from "../store/artifacts.js";
 import { appendLog } from "../store/logs.js";
 import { raiseLifecycleEvent } from "./durable.js";
 import { endpoint, json } from "./endpoint.js";
-import { isTerminal } from "./jobs.js";
 import { HttpProblem, validationFailed } from "./problem.js";
 
 const LEASE = { kind: "lease" } as const;
@@ -131,7 +131,8 @@ export const agentEndpoints = [
     async handle({ body, caller, context }) {
       const { job } = caller;
       const attempt = job.assignment?.attempt ?? job.attempt;
-      if (isTerminal(job)) return json({ jobId: job.id, status: job.status, accepted: false });
+      if (isTerminal(job.status))
+        return json({ jobId: job.id, status: job.status, accepted: false });
       await raiseLifecycleEvent(context, job.id, "finished", { attempt, report: body });
       context.info("job finished by agent", {
         jobId: job.id,

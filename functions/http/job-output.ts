@@ -8,13 +8,14 @@ import {
 } from "@wastecompute/contracts";
 import { z } from "zod";
 import { NotFoundError } from "../domain/errors.js";
+import { isTerminal } from "../domain/job-state.js";
 import type { JobDoc } from "../domain/model.js";
 import { getArtifact, listArtifacts } from "../store/artifacts.js";
 import { getConfig } from "../store/config.js";
 import { getJob } from "../store/jobs.js";
 import { logLength, readLog } from "../store/logs.js";
 import { endpoint, json } from "./endpoint.js";
-import { isTerminal, ownJob } from "./jobs.js";
+import { ownJob } from "./jobs.js";
 import { validationFailed } from "./problem.js";
 
 const BUYER = { kind: "roles", roles: ["buyer"] } as const;
@@ -61,7 +62,7 @@ function logStream(job: JobDoc, startOffset: number): ReadableStream<Uint8Array>
           controller.enqueue(new Uint8Array(usable));
           return;
         }
-        const done = isTerminal(current) && offset >= (await logLength(job.id));
+        const done = isTerminal(current.status) && offset >= (await logLength(job.id));
         if (done || Date.now() - startedAt > STREAM_MAX_MS) {
           controller.close();
           return;
@@ -90,7 +91,7 @@ export const jobOutputEndpoints = [
       const bytes = await readLog(job.id, query.offset, query.limit);
       const usable = bytes.subarray(0, utf8BoundaryLength(bytes));
       const nextOffset = query.offset + usable.length;
-      const complete = isTerminal(job) && nextOffset >= (await logLength(job.id));
+      const complete = isTerminal(job.status) && nextOffset >= (await logLength(job.id));
       return json({
         jobId: job.id,
         offset: query.offset,

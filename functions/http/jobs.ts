@@ -9,7 +9,7 @@ import {
 } from "@wastecompute/contracts";
 import { z } from "zod";
 import { ConflictError, NotFoundError } from "../domain/errors.js";
-import { createJob as newJobDoc, isTerminal as isTerminalStatus } from "../domain/job-state.js";
+import { createJob as newJobDoc, isTerminal } from "../domain/job-state.js";
 import type { JobDoc } from "../domain/model.js";
 import { claimIdempotencyKey, findIdempotencyRecord } from "../store/idempotency.js";
 import { createJob, getJob, listJobs } from "../store/jobs.js";
@@ -30,8 +30,6 @@ export async function ownJob(caller: AccountCaller, id: string): Promise<JobDoc>
   if (job === undefined) throw new NotFoundError(`No job ${id}.`);
   return job;
 }
-
-export const isTerminal = (job: JobDoc): boolean => isTerminalStatus(job.status);
 
 /**
  * Writes the job and starts its lifecycle (instance id = job id). With an idempotency key, the
@@ -153,7 +151,8 @@ export const jobEndpoints = [
     successStatus: 202,
     async handle({ params, context, caller }) {
       const job = await ownJob(caller, params.id ?? "");
-      if (isTerminal(job)) throw new ConflictError(`The job has already ended (${job.status}).`);
+      if (isTerminal(job.status))
+        throw new ConflictError(`The job has already ended (${job.status}).`);
       await raiseLifecycleEvent(context, job.id, "cancel", {
         reason: "cancelled by the buyer",
         at: new Date().toISOString(),

@@ -3,8 +3,8 @@
 import type { Job, NodeOwnerView, NodePublic } from "@wastecompute/contracts";
 import type { JobDoc } from "../domain/model.js";
 import type { NodeDoc } from "../store/nodes.js";
+import { gridIntensityFor } from "../domain/carbon.js";
 import { isOnline } from "../domain/node-availability.js";
-import { gridIntensityOf } from "./grid-intensity.js";
 
 export function jobView(job: JobDoc): Job {
   return {
@@ -79,7 +79,7 @@ export function nodePublicView(node: NodeDoc, now: Date, staleSec: number): Node
     slots: node.slots,
     freeSlots: Math.max(0, node.slots - node.reservations.length),
     reliability: node.reliability,
-    gridIntensity: gridIntensityOf(node),
+    gridIntensity: gridIntensityFor(node.region, node.gridIntensityOverride).value,
     ...(node.lastHeartbeatAt === undefined ? {} : { lastHeartbeatAt: node.lastHeartbeatAt }),
     ...(node.utilisation === undefined ? {} : { utilisation: node.utilisation }),
   };
