@@ -68,7 +68,7 @@ export function jobReaches(
   key: string,
   jobId: string,
   statuses: readonly string[],
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<Job> {
   return eventually(
     async () => {

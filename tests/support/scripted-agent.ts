@@ -120,7 +120,7 @@ export class ScriptedAgent {
   }
 
   /** Waits for the next dispatch message on this node's queue (read through the SAS URL). */
-  async nextDispatch(timeoutMs = 30_000): Promise<DispatchMessage> {
+  async nextDispatch(timeoutMs = 60_000): Promise<DispatchMessage> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       // The SAS may have been refreshed by a heartbeat since the last poll.
