@@ -1,19 +1,12 @@
-// The Cosmos DB containers the app uses and their partition keys (architecture §6), plus typed
-// access to each; the one place container names are spelled.
+// The Cosmos DB containers the app uses (architecture §6) and typed access to each; the one place
+// container names are spelled.
 import { CosmosClient, type Container, type Database } from "@azure/cosmos";
 import { cosmosClientOptions } from "./clients.js";
 import { getConfig } from "./config.js";
 
-export const CONTAINER_PARTITION_KEYS = {
-  accounts: "/id",
-  jobs: "/buyerId",
-  nodes: "/sellerId",
-  ledger: "/accountId",
-  carbon: "/buyerId",
-  idempotency: "/buyerId",
-} as const;
-
-export type ContainerName = keyof typeof CONTAINER_PARTITION_KEYS;
+/** Containers (partition keys: accounts /id, jobs /buyerId, nodes /sellerId, ledger /accountId,
+ * carbon /buyerId, idempotency /buyerId), provisioned from devhost.stack.json locally and by Bicep on Azure. */
+export type ContainerName = "accounts" | "jobs" | "nodes" | "ledger" | "carbon" | "idempotency";
 
 let database: Database | undefined;
 
