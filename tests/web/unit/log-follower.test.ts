@@ -55,6 +55,23 @@ describe("followLog", () => {
     expect(end).toEqual({ kind: "complete", status: "succeeded", offset: 11 });
   });
 
+  it("announces a start before the output it brings, and an end after the output it closes", async () => {
+    const log = growingLog(["hello\n", "done\n"]);
+    const events: string[] = [];
+    await followLog(
+      {
+        fetchSlice: (offset) => log.fetchSlice(offset),
+        onData: (data) => events.push(`data:${data.trim()}`),
+        onStatus: (status) => events.push(`status:${status}`),
+        onRetry: () => undefined,
+        sleep: async () => undefined,
+      },
+      0,
+      new AbortController().signal,
+    );
+    expect(events).toEqual(["status:running", "data:hello", "data:done", "status:succeeded"]);
+  });
+
   it("keeps going through network failures without repeating or skipping bytes", async () => {
     const log = growingLog(["a\n", "b\n", "c\n", "d\n", "e\n"], { failEvery: 2 });
     const seen: string[] = [];

@@ -68,15 +68,17 @@ export async function followLog(
       continue;
     }
     const advanced = slice.nextOffset > offset;
+    const terminal = TERMINAL_JOB_STATUSES.includes(slice.status);
+    const statusChanged = slice.status !== lastStatus;
+    lastStatus = slice.status;
+    // A job starts before it prints and prints before it ends: report in that order.
+    if (statusChanged && !terminal) hooks.onStatus(slice.status);
     if (advanced) {
       offset = slice.nextOffset;
       hooks.onData(slice.data, offset);
     }
-    if (slice.status !== lastStatus) {
-      lastStatus = slice.status;
-      hooks.onStatus(slice.status);
-    }
-    if (slice.complete && TERMINAL_JOB_STATUSES.includes(slice.status)) {
+    if (statusChanged && terminal) hooks.onStatus(slice.status);
+    if (slice.complete && terminal) {
       return { kind: "complete", status: slice.status, offset };
     }
     // While output flows, read on at once so the terminal stays within one poll of the job.

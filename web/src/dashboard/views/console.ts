@@ -17,6 +17,7 @@ import { buildConsoleForm } from "./console-form.js";
 import { JobFollow } from "./job-follow.js";
 import { isTerminal, renderJobFacts } from "./job-facts.js";
 import { JobTerminal } from "./job-terminal.js";
+import { RecentJobs } from "./recent-jobs.js";
 
 const ELAPSED_TICK_MS = 1_000;
 
@@ -42,6 +43,8 @@ export function consoleView(ctx: ViewContext): HTMLElement {
     { type: "button", class: "btn btn-danger btn-small", disabled: true },
     "Cancel job",
   );
+  const recent = new RecentJobs(ctx.api);
+  recent.refresh();
   const idle = h(
     "p",
     { class: "terminal-idle muted" },
@@ -67,7 +70,11 @@ export function consoleView(ctx: ViewContext): HTMLElement {
     current?.controller.abort();
     const controller = new AbortController();
     ctx.signal.addEventListener("abort", () => controller.abort(), { once: true });
-    const jobFollow = new JobFollow(ctx.api, terminal, { onJob: showJob, onDone: showJob }, state);
+    const onDone = (job: Job) => {
+      showJob(job);
+      recent.refresh();
+    };
+    const jobFollow = new JobFollow(ctx.api, terminal, { onJob: showJob, onDone }, state);
     current = { jobId: state.jobId, controller };
     idle.hidden = true;
     if (restoredJob) showJob(restoredJob);
@@ -130,10 +137,15 @@ export function consoleView(ctx: ViewContext): HTMLElement {
       "div",
       { class: "console-grid" },
       h(
-        "section",
-        { class: "card console-card", "aria-labelledby": "new-job-title" },
-        h("h2", { class: "card-title", id: "new-job-title" }, "New job"),
-        form,
+        "div",
+        { class: "console-side" },
+        h(
+          "section",
+          { class: "card console-card", "aria-labelledby": "new-job-title" },
+          h("h2", { class: "card-title", id: "new-job-title" }, "New job"),
+          form,
+        ),
+        recent.element,
       ),
       h(
         "section",
