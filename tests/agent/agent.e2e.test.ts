@@ -128,7 +128,9 @@ async function finalStatus(jobId: string, agentLines: string[], timeoutMs = 90_0
     throw new Error(`${error instanceof Error ? error.message : String(error)}
 job: ${job.text}
 agent output:
-${agentLines.join("\n")}`);
+${agentLines.join("\n")}
+platform output (tail):
+${stack.hostOutput().slice(-4000)}`);
   }
 }
 
