@@ -51,7 +51,7 @@ describe("queue access for an agent (real Azurite)", () => {
     expect(access.mode).toBe("sas");
     expect(access.expiresAt).toBe(expiresAt.toISOString());
     const sasUrl = access.queueUrl ?? "";
-    expect(new URL(sasUrl).searchParams.get("sp")).toBe("rp");
+    expect(new URL(sasUrl).searchParams.get("sp")).toBe("rup");
 
     // The platform dispatches with its own credentials.
     await service.getQueueClient("node-n1").sendMessage("job-1");
@@ -65,7 +65,9 @@ describe("queue access for an agent (real Azurite)", () => {
     });
     expect(received.receivedMessageItems.map((m) => m.messageText)).toEqual(["job-1"]);
     const [message] = received.receivedMessageItems;
-    await agentQueue.deleteMessage(message!.messageId, message!.popReceipt);
+    // A long job keeps its message hidden by extending the visibility timeout.
+    const extended = await agentQueue.updateMessage(message!.messageId, message!.popReceipt, undefined, 60);
+    await agentQueue.deleteMessage(message!.messageId, extended.popReceipt!);
     const left = await service.getQueueClient("node-n1").peekMessages({ numberOfMessages: 1 });
     expect(left.peekedMessageItems).toHaveLength(0);
 

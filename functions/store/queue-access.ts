@@ -1,5 +1,5 @@
-// Hands a seller's agent a short-lived SAS for its own dispatch queue `node-<id>`: read + process
-// (receive, delete) on that queue only — it can neither send, nor see another node's queue.
+// Hands a seller's agent a short-lived SAS for its own dispatch queue `node-<id>`: read, update and
+// process (receive, extend visibility, delete) on that queue only — it can neither send, nor see another node's queue.
 // Locally the SAS is signed with the account key from the connection string (Azurite included);
 // on Azure, where shared keys are disabled, it is a user delegation SAS signed with a key the
 // managed identity obtains from Entra ID (Queue user delegation SAS, service version 2026-02-06+).
@@ -17,8 +17,12 @@ import { getConfig, type StorageConfig } from "./config.js";
 /** How queue SAS tokens are signed: the account key, or an Entra ID user delegation key. */
 export type QueueSasSigning = "shared-key" | "user-delegation";
 
-/** Permissions an agent needs on its queue: r = receive/peek, p = process (delete after receive). */
-const AGENT_QUEUE_PERMISSIONS = "rp";
+/**
+ * Permissions an agent needs on its queue: r = receive/peek, u = update (keep a long job's message
+ * hidden, or make it visible again when draining), p = process (delete after receive). Never `a`:
+ * only the platform dispatches.
+ */
+const AGENT_QUEUE_PERMISSIONS = "rup";
 /** Tolerates clock skew between us and the storage service for a SAS that must work at once. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 /** A user delegation key may live at most 7 days; we ask for 6 so it is always within the limit. */
