@@ -3,7 +3,6 @@
 // One stack per test process: the store modules this process imports are bound to it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,23 +55,8 @@ function stackFile(): StackFile {
   return JSON.parse(readFileSync(resolve(repoRoot, "devhost.stack.json"), "utf8")) as StackFile;
 }
 
-/**
- * The embedded server advertises https:// locations in its account document even when it
- * listens on plain http, and @azure/cosmos then follows them (endpoint discovery) unless told
- * not to; rewrite the advertisement so any client configuration reaches it over http.
- */
-function advertisePlainHttp(req: IncomingMessage, res: ServerResponse): void {
-  if (req.method !== "GET" || (req.url ?? "/") !== "/") return;
-  const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
-  res.end = ((chunk?: unknown) =>
-    end(
-      typeof chunk === "string" ? chunk.replaceAll("https://", "http://") : chunk,
-    )) as ServerResponse["end"];
-}
-
 async function startCosmos(): Promise<{ endpoint: string; stop(): Promise<void> }> {
   const server = createHttpServer();
-  server.prependListener("request", advertisePlainHttp);
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const { port } = server.address() as AddressInfo;
   return {
