@@ -75,6 +75,16 @@ describe("planning and completing episodes", () => {
     expect(result.record.historyLength).toBe(5);
   });
 
+  it("counts only the first report of a task that ran twice (at-least-once activities)", () => {
+    const first = planEpisode(started(), [], T0);
+    const afterFirst = completeEpisode(first, running({ actions: [activity("a")] }), []).record;
+    const done: PendingEvent = { kind: "taskCompleted", executionId: "e1", seq: 0, result: '"ok"' };
+    const plan = planEpisode(afterFirst, [done, { ...done, result: '"again"' }], later(10));
+    expect(plan.consumed).toEqual([done]);
+    expect(plan.stale).toEqual([{ ...done, result: '"again"' }]);
+    expect(plan.delivered.filter((e) => e.EventType === EventType.TaskCompleted)).toHaveLength(1);
+  });
+
   it("delivers one retry-numbering event per episode, first, and allocates its retry timer before new actions", () => {
     const policy = {
       firstRetryIntervalInMilliseconds: 100,

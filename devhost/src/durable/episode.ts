@@ -104,15 +104,21 @@ export function planEpisode(
   if (starting) plan.delivered.push(history.executionStarted(timestamp, rec.name, rec.input));
 
   const live: PendingEvent[] = [];
+  // Activities run at least once, so a re-run after a reload can report a task a second time:
+  // only the first report of an open task counts.
+  const reported = new Set<number>();
   for (const event of pending) {
     if (event.kind === "control") continue;
     if (
       isTaskEvent(event) &&
-      (event.executionId !== rec.executionId || rec.openTasks[event.seq] === undefined)
+      (event.executionId !== rec.executionId ||
+        rec.openTasks[event.seq] === undefined ||
+        reported.has(event.seq))
     ) {
       plan.stale.push(event);
       continue;
     }
+    if (isTaskEvent(event)) reported.add(event.seq);
     live.push(event);
   }
   const retryEvent = starting

@@ -436,12 +436,17 @@ export class TaskHubStore {
         for (let at = 0; at < last.length; at += MAX_BATCH)
           batches.push(last.slice(at, at + MAX_BATCH));
       }
-      let etag = "";
+      let etag: string | undefined;
       for (const batch of batches) {
         const response = await this.table.submitTransaction(batch);
-        etag = response.getResponseForEntity(INSTANCE_ROW)?.etag ?? etag;
+        // Sub-responses come in the order of the batch; Azurite leaves their row keys empty, so
+        // `getResponseForEntity` cannot find the instance row's new ETag there.
+        const at = batch.findIndex((action) => action[1].rowKey === INSTANCE_ROW);
+        if (at !== -1)
+          etag =
+            response.getResponseForEntity(INSTANCE_ROW)?.etag ?? response.subResponses[at]?.etag;
       }
-      return { etag, record };
+      return { etag: etag ?? "", record };
     } catch (error) {
       const code = statusCode(error);
       if (code === 412) throw new StaleInstanceError(pk);
