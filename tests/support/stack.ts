@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHttpServer } from "@vercel/cosmosdb-server";
 import { startAzurite } from "../../devhost/test/support/azurite.js";
+import { stopChild } from "../../devhost/test/support/stop-child.js";
 import { provisionCosmos, provisionStorage } from "../../devhost/src/stack/provision.js";
 
 export interface StackAccounts {
@@ -67,18 +68,6 @@ async function startCosmos(): Promise<{ endpoint: string; stop(): Promise<void> 
         server.close(() => done());
       }),
   };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 async function startHost(

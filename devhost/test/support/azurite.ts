@@ -1,10 +1,11 @@
 // Starts a private, in-memory Azurite (blob, queue, table) on free ports for one test file.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePorts, portAnswers } from "../../src/stack/ports.js";
+import { stopChild } from "./stop-child.js";
 
 export interface RunningAzurite {
   /** Connection string with explicit blob/queue/table endpoints for the devstoreaccount1 account. */
@@ -19,37 +20,6 @@ const KEY =
 const repoRoot = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 const azuriteBin = join(repoRoot, "node_modules", ".bin", "azurite");
 
-/** Holds three ephemeral ports open at once so they are distinct, then releases them for Azurite. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = createServer();
-      return new Promise<ReturnType<typeof createServer>>((done, fail) => {
-        server.once("error", fail);
-        server.listen(0, "127.0.0.1", () => done(server));
-      });
-    }),
-  );
-  const ports = servers.map((s) => {
-    const address = s.address();
-    if (address === null || typeof address === "string") throw new Error("no port");
-    return address.port;
-  });
-  await Promise.all(servers.map((s) => new Promise<void>((done) => s.close(() => done()))));
-  return ports;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = createConnection({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once("error", () => done(false));
-  });
-}
-
 async function waitForPorts(
   ports: number[],
   child: ChildProcess,
@@ -59,23 +29,11 @@ async function waitForPorts(
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`azurite exited early with code ${child.exitCode}`);
-    const open = await Promise.all(ports.map(canConnect));
+    const open = await Promise.all(ports.map((port) => portAnswers(port)));
     if (open.every(Boolean)) return;
     if (Date.now() > deadline) throw new Error("azurite did not start listening in time");
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 async function startOnce(): Promise<RunningAzurite> {
