@@ -68,6 +68,16 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
   const orchestration = context.df;
   const call = (name: string, input: unknown): Task =>
     orchestration.callActivityWithRetry(name, ACTIVITY_RETRY, input);
+  /**
+   * The first of `tasks` to complete. durable-functions' Task.any never completes for a child
+   * that completed before the Task.any was made (an event raised while an activity ran, for
+   * instance), so a task already done wins without waiting.
+   */
+  function* firstOf(tasks: Task[]): Generator<Task, Task, unknown> {
+    const done = tasks.find((task) => task.isCompleted || task.isFaulted);
+    if (done !== undefined) return done;
+    return (yield orchestration.Task.any(tasks)) as Task;
+  }
   const input = orchestration.getInput() as LifecycleInput;
   const { jobId, buyerId, timing } = input;
   const cancel = orchestration.waitForExternalEvent("cancel");
@@ -119,7 +129,7 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
         Math.min(addSeconds(now, delaySec).getTime(), queueDeadline.getTime()),
       );
       const backoff = orchestration.createTimer(wakeAt);
-      const woke = yield orchestration.Task.any([backoff, cancel]);
+      const woke = yield* firstOf([backoff, cancel]);
       if (woke === cancel) {
         backoff.cancel();
         return yield* settle("cancelled", "cancelled by the buyer before placement");
@@ -172,7 +182,7 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
     for (;;) {
       const waits: Task[] = [finished, lost, cancel, isRunning ? deadline! : acceptTimer];
       if (!isRunning) waits.push(started);
-      const winner = yield orchestration.Task.any(waits);
+      const winner = yield* firstOf(waits);
       if (winner === started) {
         if (!isFor(attempt, started.result)) {
           started = orchestration.waitForExternalEvent("started");
@@ -237,7 +247,7 @@ export const jobLifecycle: OrchestrationHandler = function* (context: Orchestrat
         addSeconds(orchestration.currentUtcDateTime, timing.cancelGraceSec),
       );
       for (;;) {
-        const next = yield orchestration.Task.any([finished, lost, grace]);
+        const next = yield* firstOf([finished, lost, grace]);
         if (next === finished && !isFor(attempt, finished.result)) {
           finished = orchestration.waitForExternalEvent("finished");
           continue;

@@ -228,6 +228,19 @@ describe("a job's life", () => {
     ).toBe(204);
   });
 
+  it("settles a job whose finish arrives while the platform is still recording its start", async () => {
+    // Each round sends finish right behind start, so the finished event lands while the
+    // orchestration runs markRunning; it must still win the wait that follows.
+    for (let round = 0; round < 3; round++) {
+      const submitted = await submit({ command: `echo round ${round}` });
+      const message = await agent.nextDispatch();
+      expect(message.jobId).toBe(submitted.body.id);
+      expect((await agent.start(message)).status).toBe(200);
+      expect((await agent.finish(message, agent.finishBody())).status).toBe(200);
+      await jobReaches(stack.apiUrl, stack.keys.buyer, submitted.body.id, ["succeeded"]);
+    }
+  });
+
   it("returns the same job for a repeated Idempotency-Key and refuses it with another body", async () => {
     const key = { "idempotency-key": "order-42" };
     const first = await submit({ command: "echo once" }, key);
