@@ -10,8 +10,12 @@ try {
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
-const failedSuites = report.testResults.filter((r) => r.status === "failed" && r.assertionResults.length === 0).length;
+const failedSuites = report.testResults.filter(
+  (r) => r.status === "failed" && r.assertionResults.length === 0,
+).length;
 const failed = report.numFailedTests + failedSuites;
 const skipped = report.numPendingTests + report.numTodoTests;
-console.log(`${report.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+console.log(
+  `${report.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""),
+);
 process.exit(failed > 0 || report.numPassedTests === 0 ? 1 : 0);

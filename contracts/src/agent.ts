@@ -60,7 +60,14 @@ export type LogChunkRequest = z.infer<typeof LogChunkRequestSchema>;
 /** The stored log length after the chunk: the agent resends from here when it sees a gap. */
 export const LogChunkResponseSchema = z.object({ storedBytes: z.number().int().nonnegative() });
 
-export const FINISH_OUTCOMES = ["exited", "timed_out", "cancelled", "preempted", "lost", "error"] as const;
+export const FINISH_OUTCOMES = [
+  "exited",
+  "timed_out",
+  "cancelled",
+  "preempted",
+  "lost",
+  "error",
+] as const;
 
 export const FinishJobRequestSchema = z
   .object({
@@ -77,7 +84,9 @@ export const FinishJobRequestSchema = z
     logBytes: z.number().int().nonnegative(),
     outputTruncated: z.boolean().default(false),
     artifacts: z
-      .array(z.object({ name: z.string().min(1).max(255), sizeBytes: z.number().int().nonnegative() }))
+      .array(
+        z.object({ name: z.string().min(1).max(255), sizeBytes: z.number().int().nonnegative() }),
+      )
       .max(100)
       .default([]),
     detail: z.string().max(2000).optional(),

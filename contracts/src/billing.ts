@@ -19,7 +19,10 @@ export const PricingSchema = z.object({
   ),
   timeOfUse: z.object({
     timeZone: z.literal("node-local"),
-    peak: z.object({ multiplier: z.number(), windows: z.array(z.object({ start: z.string(), end: z.string() })) }),
+    peak: z.object({
+      multiplier: z.number(),
+      windows: z.array(z.object({ start: z.string(), end: z.string() })),
+    }),
     offPeak: z.object({ multiplier: z.number() }),
     proration: z.string(),
   }),
@@ -74,7 +77,11 @@ export const EarningsStatementSchema = z.object({
       earningMicros: MicrosSchema,
     }),
   ),
-  totals: z.object({ jobNetMicros: MicrosSchema, platformFeeMicros: MicrosSchema, earningMicros: MicrosSchema }),
+  totals: z.object({
+    jobNetMicros: MicrosSchema,
+    platformFeeMicros: MicrosSchema,
+    earningMicros: MicrosSchema,
+  }),
 });
 export type EarningsStatement = z.infer<typeof EarningsStatementSchema>;
 

@@ -23,7 +23,9 @@ describe("SubmitJobRequestSchema", () => {
     expect(issuePaths({ command: "x", resourceType: "tpu" })).toContain("resourceType");
     expect(issuePaths({ command: "x", maxRuntimeSec: -5 })).toContain("maxRuntimeSec");
     expect(issuePaths({ command: "x", maxRuntimeSec: 86_401 })).toContain("maxRuntimeSec");
-    expect(issuePaths({ command: "x", requirements: { cpuCores: "2" } })).toContain("requirements.cpuCores");
+    expect(issuePaths({ command: "x", requirements: { cpuCores: "2" } })).toContain(
+      "requirements.cpuCores",
+    );
     expect(issuePaths({ command: "x", surprise: true })).toEqual([""]);
   });
 
@@ -33,21 +35,29 @@ describe("SubmitJobRequestSchema", () => {
   });
 
   it("rejects reserved and malformed environment names", () => {
-    expect(issuePaths({ command: "x", env: { WC_OUTPUT_DIR: "/" } })).toContain("env.WC_OUTPUT_DIR");
+    expect(issuePaths({ command: "x", env: { WC_OUTPUT_DIR: "/" } })).toContain(
+      "env.WC_OUTPUT_DIR",
+    );
     expect(issuePaths({ command: "x", env: { "1BAD": "v" } })).toContain("env.1BAD");
     expect(issuePaths({ command: "x", env: { GOOD_NAME: "v" } })).toEqual([]);
   });
 
   it("requires GPUs for gpu jobs and none for cpu jobs", () => {
     expect(issuePaths({ command: "x", resourceType: "gpu" })).toContain("requirements.gpuCount");
-    expect(issuePaths({ command: "x", requirements: { gpuCount: 1 } })).toContain("requirements.gpuCount");
-    expect(issuePaths({ command: "x", resourceType: "gpu", requirements: { gpuCount: 2 } })).toEqual([]);
+    expect(issuePaths({ command: "x", requirements: { gpuCount: 1 } })).toContain(
+      "requirements.gpuCount",
+    );
+    expect(
+      issuePaths({ command: "x", resourceType: "gpu", requirements: { gpuCount: 2 } }),
+    ).toEqual([]);
   });
 });
 
 describe("LegacySubmitJobRequestSchema", () => {
   it("accepts the seed's snake_case body and normalises the resource type", () => {
-    expect(LegacySubmitJobRequestSchema.parse({ command: "ls", max_runtime: 60, resource_type: "GPU" })).toEqual({
+    expect(
+      LegacySubmitJobRequestSchema.parse({ command: "ls", max_runtime: 60, resource_type: "GPU" }),
+    ).toEqual({
       command: "ls",
       max_runtime: 60,
       resource_type: "gpu",

@@ -61,7 +61,9 @@ export const EnvSchema = z
     message: `at most ${MAX_ENV_VARS} variables`,
   })
   .refine(
-    (env) => Object.entries(env).reduce((n, [k, v]) => n + utf8Bytes(k) + utf8Bytes(v), 0) <= MAX_ENV_BYTES,
+    (env) =>
+      Object.entries(env).reduce((n, [k, v]) => n + utf8Bytes(k) + utf8Bytes(v), 0) <=
+      MAX_ENV_BYTES,
     { message: `at most ${MAX_ENV_BYTES} bytes in total` },
   );
 
@@ -70,22 +72,37 @@ export const SubmitJobRequestSchema = z
     command: z
       .string()
       .min(1)
-      .refine((c) => utf8Bytes(c) <= MAX_COMMAND_BYTES, { message: `at most ${MAX_COMMAND_BYTES} bytes` })
+      .refine((c) => utf8Bytes(c) <= MAX_COMMAND_BYTES, {
+        message: `at most ${MAX_COMMAND_BYTES} bytes`,
+      })
       .refine((c) => c.trim().length > 0, { message: "must not be blank" }),
     resourceType: ResourceTypeSchema.default("cpu"),
     requirements: JobRequirementsSchema.default({ cpuCores: 1, memoryMb: 512, gpuCount: 0 }),
     maxRuntimeSec: z.number().int().min(1).max(MAX_RUNTIME_SEC).default(3600),
-    queueTimeoutSec: z.number().int().min(1).max(7 * 86_400).default(600),
+    queueTimeoutSec: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(600),
     env: EnvSchema.default({}),
     networkAccess: z.boolean().default(false),
   })
   .strict()
   .superRefine((job, ctx) => {
     if (job.resourceType === "gpu" && job.requirements.gpuCount < 1) {
-      ctx.addIssue({ code: "custom", path: ["requirements", "gpuCount"], message: "a gpu job needs gpuCount >= 1" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["requirements", "gpuCount"],
+        message: "a gpu job needs gpuCount >= 1",
+      });
     }
     if (job.resourceType === "cpu" && job.requirements.gpuCount > 0) {
-      ctx.addIssue({ code: "custom", path: ["requirements", "gpuCount"], message: "a cpu job must have gpuCount 0" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["requirements", "gpuCount"],
+        message: "a cpu job must have gpuCount 0",
+      });
     }
   });
 export type SubmitJobRequest = z.infer<typeof SubmitJobRequestSchema>;
@@ -161,7 +178,12 @@ export type JobList = z.infer<typeof JobListSchema>;
 
 export const LogQuerySchema = z.object({
   offset: z.coerce.number().int().nonnegative().default(0),
-  limit: z.coerce.number().int().min(1).max(4 * 1024 * 1024).default(1024 * 1024),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 /** `GET /api/jobs/{id}/logs?offset=N`: text from byte `offset`; `nextOffset` resumes without gaps or repeats. */
@@ -188,6 +210,9 @@ export const LegacySubmitJobRequestSchema = z
   .object({
     command: z.string().min(1),
     max_runtime: z.number().int().min(1).max(MAX_RUNTIME_SEC).default(3600),
-    resource_type: z.enum(["cpu", "gpu", "CPU", "GPU"]).default("cpu").transform((v) => v.toLowerCase() as ResourceType),
+    resource_type: z
+      .enum(["cpu", "gpu", "CPU", "GPU"])
+      .default("cpu")
+      .transform((v) => v.toLowerCase() as ResourceType),
   })
   .strict();

@@ -15,12 +15,22 @@ const hardware = {
 describe("RegisterNodeRequestSchema", () => {
   it("defaults region, time zone, slots and an open owner policy", () => {
     const node = RegisterNodeRequestSchema.parse({ name: "n1", hardware, isolation: "bubblewrap" });
-    expect(node).toMatchObject({ region: "world", timeZone: "UTC", slots: 1, hardware: { gpus: [] } });
+    expect(node).toMatchObject({
+      region: "world",
+      timeZone: "UTC",
+      slots: 1,
+      hardware: { gpus: [] },
+    });
     expect(node.policy.allowedHours).toEqual({ start: 0, end: 24 });
   });
 
   it("rejects a time zone the tz database does not know", () => {
-    const result = RegisterNodeRequestSchema.safeParse({ name: "n1", hardware, isolation: "none", timeZone: "Mars/Olympus" });
+    const result = RegisterNodeRequestSchema.safeParse({
+      name: "n1",
+      hardware,
+      isolation: "none",
+      timeZone: "Mars/Olympus",
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(["timeZone"]);
   });

@@ -39,9 +39,7 @@ export const OwnerPolicySchema = z
     /** Take work only while the owner's own load (excluding our jobs) is below this, 0..1. */
     maxOwnerLoad: z.number().min(0).max(1).default(0.5),
     /** Local hours [start, end) when work is allowed; start > end wraps midnight. */
-    allowedHours: z
-      .object({ start: HourSchema, end: HourSchema })
-      .default({ start: 0, end: 24 }),
+    allowedHours: z.object({ start: HourSchema, end: HourSchema }).default({ start: 0, end: 24 }),
     /** Stop running jobs (reported preempted) when the owner's load returns. */
     evictOnOwnerLoad: z.boolean().default(false),
     allowNetwork: z.boolean().default(false),

@@ -72,7 +72,8 @@ function toInputValue(value: unknown): unknown {
 const DURABLE_STATE_MARKER = "$OutOfProcData$";
 
 function describeError(error: unknown): string {
-  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : format(error);
+  const text =
+    error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : format(error);
   const marker = text.indexOf(DURABLE_STATE_MARKER);
   return marker === -1 ? text : `${text.slice(0, marker)}[orchestrator state omitted]`;
 }

@@ -66,7 +66,12 @@ describe("queue access for an agent (real Azurite)", () => {
     expect(received.receivedMessageItems.map((m) => m.messageText)).toEqual(["job-1"]);
     const [message] = received.receivedMessageItems;
     // A long job keeps its message hidden by extending the visibility timeout.
-    const extended = await agentQueue.updateMessage(message!.messageId, message!.popReceipt, undefined, 60);
+    const extended = await agentQueue.updateMessage(
+      message!.messageId,
+      message!.popReceipt,
+      undefined,
+      60,
+    );
     await agentQueue.deleteMessage(message!.messageId, extended.popReceipt!);
     const left = await service.getQueueClient("node-n1").peekMessages({ numberOfMessages: 1 });
     expect(left.peekedMessageItems).toHaveLength(0);
