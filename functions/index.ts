@@ -8,6 +8,9 @@ import { jobLifecycle } from "./orchestrations/job-lifecycle.js";
 import { JOB_LIFECYCLE } from "./orchestrations/lifecycle-contract.js";
 import { reaperSchedule, reapStaleNodes } from "./orchestrations/reaper.js";
 
+// The live log endpoint streams its body; without this the Azure host buffers a response whole.
+app.setup({ enableHttpStream: true });
+
 for (const route of routes) {
   app.http(route.name, {
     methods: [route.method],
