@@ -2,9 +2,9 @@
 // reload mid-run without losing or repeating output, cancel, see it in history with a cost,
 // open its detail, download an invoice CSV.
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { collectErrors, launchBrowser, newContext } from "./support/browser.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it, vi } from "vitest";
+import { collectErrors, newContext } from "./support/browser.js";
 import {
   factText,
   goTo,
@@ -13,35 +13,20 @@ import {
   terminalLines,
   waitForTerminalLine,
 } from "./support/dashboard.js";
-import { createFixtureApi, FIXTURE_KEYS } from "./support/fixture-api.js";
+import { FIXTURE_KEYS } from "./support/fixture-api.js";
 import { screenshot } from "./support/screenshots.js";
-import { buildWeb, type WebBuild } from "./support/web-build.js";
-import { startWebServer, type WebServer } from "./support/web-server.js";
+import { useFixtureSite } from "./support/fixture-site.js";
 
 // Software WebGL and a shared 2-core machine make browser steps slow: give them room.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
-let build: WebBuild;
-let server: WebServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  build = await buildWeb();
-  server = await startWebServer(build.dir, createFixtureApi().handler);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  build?.remove();
-});
+const site = useFixtureSite();
 
 async function buyerPage(): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
-  const context = await newContext(browser);
+  const context = await newContext(site.browser);
   const page = await context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${server.url}/dashboard.html`);
+  await page.goto(`${site.url}/dashboard.html`);
   await signIn(page, FIXTURE_KEYS.buyer);
   await page.waitForSelector(".console-form");
   return { page, errors, close: () => context.close() };
@@ -128,10 +113,10 @@ describe("errors without a field", () => {
 
 describe("keyboard", () => {
   it("signs in and runs a job with the keyboard alone", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(site.browser);
     const page = await context.newPage();
     const errors = collectErrors(page);
-    await page.goto(`${server.url}/dashboard.html`);
+    await page.goto(`${site.url}/dashboard.html`);
     await page.waitForSelector("input[name=apiKey]:focus");
     await page.keyboard.type(FIXTURE_KEYS.buyer);
     await page.keyboard.press("Enter");
@@ -182,7 +167,7 @@ describe("history, detail and invoices", () => {
 
   it("filters history by status and pages through it with continuation tokens", async () => {
     const { page, errors, close } = await buyerPage();
-    const api = `${server.url}/api/jobs`;
+    const api = `${site.url}/api/jobs`;
     const headers = {
       authorization: `Bearer ${FIXTURE_KEYS.buyer}`,
       "content-type": "application/json",

@@ -1,50 +1,34 @@
 // The web app in a real browser against the fixture API: every page renders, is accessible,
 // fits 1280×800 and 1024×768 without sideways scrolling, and logs no errors.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it, vi } from "vitest";
 import {
   collectErrors,
   horizontalOverflow,
-  launchBrowser,
   newContext,
   seriousAxeViolations,
   VIEWPORTS,
   type Viewport,
 } from "./support/browser.js";
-import { createFixtureApi, FIXTURE_KEYS } from "./support/fixture-api.js";
+import { FIXTURE_KEYS } from "./support/fixture-api.js";
 import { screenshot } from "./support/screenshots.js";
-import { buildWeb, type WebBuild } from "./support/web-build.js";
-import { startWebServer, type WebServer } from "./support/web-server.js";
+import { useFixtureSite } from "./support/fixture-site.js";
 
 // Software WebGL and a shared 2-core machine make browser steps slow: give them room.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
-let build: WebBuild;
-let server: WebServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  build = await buildWeb();
-  server = await startWebServer(build.dir, createFixtureApi().handler);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  build?.remove();
-});
+const site = useFixtureSite();
 
 async function open(
   path: string,
   viewport: Viewport = VIEWPORTS.desktop,
   setup?: (page: Page) => Promise<unknown>,
 ) {
-  const context = await newContext(browser, viewport);
+  const context = await newContext(site.browser, viewport);
   const page = await context.newPage();
   const errors = collectErrors(page);
   await setup?.(page);
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${site.url}${path}`);
   return { page, errors, close: () => context.close() };
 }
 
