@@ -11,8 +11,12 @@ import { z } from "zod";
 import { ConflictError, NotFoundError } from "../domain/errors.js";
 import { createJob as newJobDoc, isTerminal } from "../domain/job-state.js";
 import type { JobDoc } from "../domain/model.js";
-import { claimIdempotencyKey, findIdempotencyRecord } from "../store/idempotency.js";
-import { createJob, getJob, listJobs } from "../store/jobs.js";
+import {
+  claimIdempotencyKey,
+  findIdempotencyRecord,
+  releaseIdempotencyKey,
+} from "../store/idempotency.js";
+import { createJob, deleteJob, getJob, listJobs } from "../store/jobs.js";
 import type { AccountCaller } from "./auth.js";
 import { raiseLifecycleEvent, startJobLifecycle } from "./durable.js";
 import { endpoint, json } from "./endpoint.js";
@@ -70,7 +74,15 @@ export async function submitJob(
     }
   }
   const job = await createJob(newJobDoc(request, { id, buyerId, at: new Date() }));
-  await startJobLifecycle(context, job);
+  try {
+    await startJobLifecycle(context, job);
+  } catch (error) {
+    // Not accepted after all: take back what was written, so no job waits forever in `queued`
+    // and a retry with the same Idempotency-Key starts afresh.
+    await deleteJob(buyerId, job.id);
+    if (idempotencyKey !== undefined) await releaseIdempotencyKey(buyerId, idempotencyKey);
+    throw error;
+  }
   context.info("job submitted", { jobId: job.id, buyerId });
   return { job, replayed: false };
 }

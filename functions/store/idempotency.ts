@@ -42,3 +42,8 @@ export async function claimIdempotencyKey(
     return existing;
   }
 }
+
+/** Frees a key whose job was never accepted, so the client's retry with it starts afresh. */
+export async function releaseIdempotencyKey(buyerId: string, key: string): Promise<void> {
+  await container("idempotency").item(recordId(key), buyerId).delete();
+}

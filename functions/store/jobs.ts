@@ -20,6 +20,11 @@ export async function createJob(job: JobDoc): Promise<JobDoc> {
   return job;
 }
 
+/** Removes a job that was never accepted (its lifecycle could not be started). */
+export async function deleteJob(buyerId: string, id: string): Promise<void> {
+  await container("jobs").item(id, buyerId).delete();
+}
+
 export async function getJob(buyerId: string, id: string): Promise<JobDoc | undefined> {
   const doc = await readDoc<JobDoc>(container("jobs"), id, buyerId);
   return doc === undefined ? undefined : withoutSystemFields(doc);

@@ -29,6 +29,8 @@ export interface TestStack {
   accounts: StackAccounts;
   /** Everything the host printed, for failure messages. */
   hostOutput(): string;
+  /** Stops Azurite alone, to test what the app does when storage is down. */
+  stopStorage(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -158,6 +160,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       keys,
       accounts,
       hostOutput: running.output,
+      stopStorage: () => azurite.stop(),
       stop: stopAll,
     };
   } catch (error) {
