@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DispatchMessage, FinishJobRequest, LogChunkRequest } from "@wastecompute/contracts";
+import type { FinishJobRequest, LogChunkRequest } from "@wastecompute/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchMessage } from "../test/support/dispatch-message.js";
 import { LeaseRefusedError } from "./agent-api.js";
 import { resolveRunAs } from "./identity.js";
 import { outcomeOf, runJob, type JobRunnerDeps } from "./runner.js";
@@ -14,21 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(workRoot, { recursive: true, force: true }));
 
-const message = (over: Partial<DispatchMessage> = {}): DispatchMessage => ({
-  kind: "job",
-  jobId: "job-1",
-  attempt: 0,
-  leaseToken: "lease-token-0123456789",
-  command: "echo hi",
-  env: {},
-  resourceType: "cpu",
-  requirements: { cpuCores: 1, memoryMb: 256, gpuCount: 0 },
-  maxRuntimeSec: 30,
-  networkAccess: false,
-  acceptBy: new Date(Date.now() + 60_000).toISOString(),
-  gpuIndexes: [],
-  ...over,
-});
+const message = dispatchMessage;
 
 /** An in-memory platform: records every call the runner makes. */
 function fakeApi(options: { refuseStart?: boolean; refuseLogs?: boolean } = {}) {

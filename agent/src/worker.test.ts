@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DispatchMessage } from "@wastecompute/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchMessage } from "../test/support/dispatch-message.js";
 import { MemoryQueue } from "../test/support/memory-queue.js";
 import { AgentApi } from "./agent-api.js";
 import { ApiClient } from "./api-client.js";
@@ -20,20 +20,9 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 const dispatch = (jobId: string, command: string, attempt = 0): string =>
   Buffer.from(
-    JSON.stringify({
-      kind: "job",
-      jobId,
-      attempt,
-      leaseToken: `lease-${jobId}-0123456789`,
-      command,
-      env: {},
-      resourceType: "cpu",
-      requirements: { cpuCores: 1, memoryMb: 256, gpuCount: 0 },
-      maxRuntimeSec: 30,
-      networkAccess: false,
-      acceptBy: new Date(Date.now() + 60_000).toISOString(),
-      gpuIndexes: [],
-    } satisfies DispatchMessage),
+    JSON.stringify(
+      dispatchMessage({ jobId, command, attempt, leaseToken: `lease-${jobId}-0123456789` }),
+    ),
   ).toString("base64");
 
 /** A platform in memory: counts calls per path. */
